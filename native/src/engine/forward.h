@@ -1,0 +1,43 @@
+// Full-sequence forward passes: logits, hidden states of chosen layers, per-token log-probs.
+#pragma once
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+#include "engine/text_model.h"
+#include "engine/token_batch.h"
+
+namespace roboalign {
+
+struct ForwardRequest {
+  TokenBatch batch;
+  std::vector<int64_t> hidden_layers;
+  std::string logits = "all";  // "all" | "last" | "none"
+};
+
+struct ForwardResult {
+  torch::Tensor logits;               // float32 CPU [B, T, V] or [B, V], or undefined
+  std::vector<torch::Tensor> hidden;  // float32 CPU [B, T, H] each
+};
+
+ForwardResult forward(TextModel& m, const ForwardRequest& req);
+
+struct LogprobsRequest {
+  TokenBatch batch;
+  double temperature = 1.0;
+  bool entropy = false;
+};
+
+struct LogprobsResult {
+  torch::Tensor logprobs;  // float32 CPU [B, T]
+  torch::Tensor entropy;   // float32 CPU [B, T] or undefined
+};
+
+LogprobsResult logprobs(TextModel& m, const LogprobsRequest& req);
+
+// Shared by forward, logprobs and training: the decoder over a validated batch.
+qwen2::ModelOutput run_decoder(TextModel& m, const BatchTensors& t, const std::vector<int64_t>& hidden_layers,
+                               bool need_final);
+
+}  // namespace roboalign

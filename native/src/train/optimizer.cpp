@@ -1,0 +1,70 @@
+// ref: transformers v5.18.0 trainer.py get_decay_parameter_names (no decay on biases and norm
+// weights) with torch.optim.AdamW.
+#include "train/optimizer.h"
+
+#include "runtime/errors.h"
+
+namespace roboalign::train {
+
+bool glob_match(const std::string& pattern, const std::string& text) {
+  size_t p = 0, t = 0, star = std::string::npos, mark = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      mark = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string::npos) {
+      p = star + 1;
+      t = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+OptimizerSummary configure_optimizer(TextModel& m, const OptimizerConfig& config) {
+  check(config.lr >= 0 && config.eps > 0 && config.weight_decay >= 0 && config.max_grad_norm >= 0, ErrorCode::InvalidArgument,
+        "optimizer options must be non-negative (lr, weightDecay, maxGradNorm) and eps positive");
+  check(config.beta1 >= 0 && config.beta1 < 1 && config.beta2 >= 0 && config.beta2 < 1, ErrorCode::InvalidArgument,
+        "AdamW betas must lie in [0, 1)");
+  std::vector<torch::Tensor> decay, no_decay;
+  OptimizerSummary summary;
+  m.trainable.clear();
+  m.trainable_names.clear();
+  for (auto& [name, t] : m.named_parameters()) {
+    bool frozen = false;
+    for (const auto& pattern : config.freeze) frozen = frozen || glob_match(pattern, name);
+    t.set_requires_grad(!frozen);
+    if (frozen) {
+      summary.frozen += t.numel();
+      continue;
+    }
+    summary.trainable += t.numel();
+    m.trainable.push_back(t);
+    m.trainable_names.push_back(name);
+    const bool is_bias = name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
+    const bool is_norm = name.find("norm") != std::string::npos;
+    (is_bias || is_norm ? no_decay : decay).push_back(t);
+  }
+  check(!m.trainable.empty(), ErrorCode::InvalidArgument, "every parameter is frozen: nothing to train (check the freeze patterns)");
+  auto options = torch::optim::AdamWOptions(config.lr)
+                     .betas({config.beta1, config.beta2})
+                     .eps(config.eps)
+                     .weight_decay(config.weight_decay);
+  std::vector<torch::optim::OptimizerParamGroup> groups;
+  if (!decay.empty()) groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(options));
+  if (!no_decay.empty()) {
+    auto nd = options;
+    nd.weight_decay(0.0);
+    groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(nd));
+  }
+  m.optimizer = std::make_unique<torch::optim::AdamW>(groups, options);
+  m.optim_config = config;
+  return summary;
+}
+
+}  // namespace roboalign::train

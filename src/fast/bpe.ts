@@ -1,0 +1,276 @@
+// Byte-level BPE model, encode and decode, as Hugging Face tokenizers' `models/bpe` (model.rs
+// `merge_word`, word.rs `merge_all`; reference/fast.md P1–P5, D2.1): initial symbols are the
+// byte-level characters of a piece that exist in the vocab (others are dropped), then the
+// adjacent pair of lowest merge rank is merged, leftmost first, until no pair has a rank.
+
+import { BYTE_TO_CHAR, bytesToByteLevel, tokenBytes } from "./bytelevel.js";
+import { FastInputError } from "./chunk.js";
+import { PairMap } from "./pair-map.js";
+
+/** A growable int32 buffer, reused across calls to avoid allocation. */
+export class IdBuffer {
+  data: Int32Array;
+  length = 0;
+  constructor(capacity = 64) {
+    this.data = new Int32Array(capacity);
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) this.reserve(this.length + 1);
+    this.data[this.length++] = v;
+  }
+  reserve(n: number): void {
+    if (n <= this.data.length) return;
+    const next = new Int32Array(Math.max(n, this.data.length * 2));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
+  }
+}
+
+/** Merge keys pack (rank, position) into one double; positions stay below this bound. */
+const POS_LIMIT = 1 << 22;
+
+export interface BpeModelOptions {
+  /** tokenizers' `ignore_merges`: a piece that is itself a vocab entry maps straight to it. */
+  ignoreMerges?: boolean;
+}
+
+export class BpeModel {
+  readonly vocab: ReadonlyMap<string, number>;
+  readonly merges: ReadonlyArray<readonly [string, string]>;
+  readonly ignoreMerges: boolean;
+  /** Token of each id (undefined where the id is unused). */
+  readonly idToToken: ReadonlyArray<string | undefined>;
+
+  private readonly byteIds = new Int32Array(256).fill(-1);
+  private readonly pairRanks: PairMap;
+  private readonly rankNewId: Int32Array;
+  private readonly tokenStart: Int32Array;
+  private readonly tokenLength: Int32Array;
+  private readonly tokenByteData: Uint8Array;
+
+  // Scratch state of `encodeBytes`, grown on demand.
+  private sym = new Int32Array(256);
+  private prev = new Int32Array(256);
+  private next = new Int32Array(256);
+  private alive = new Uint8Array(256);
+  private heapKey = new Float64Array(256);
+  private heapNew = new Int32Array(256);
+  private heapSize = 0;
+
+  constructor(vocab: ReadonlyMap<string, number>, merges: ReadonlyArray<readonly [string, string]>, options: BpeModelOptions = {}) {
+    this.vocab = vocab;
+    this.merges = merges;
+    this.ignoreMerges = options.ignoreMerges ?? false;
+
+    let maxId = -1;
+    for (const [token, id] of vocab) {
+      if (!Number.isInteger(id) || id < 0 || id > 0x7fffffff) {
+        throw new FastInputError(`vocab entry ${JSON.stringify(token)} has id ${id}; ids must be non-negative integers`);
+      }
+      if (id > maxId) maxId = id;
+    }
+    const idToToken: (string | undefined)[] = new Array(maxId + 1);
+    for (const [token, id] of vocab) idToToken[id] = token; // later duplicates win, as in a Rust HashMap rebuild
+    this.idToToken = idToToken;
+
+    for (let b = 0; b < 256; b++) {
+      const id = vocab.get(String.fromCharCode(BYTE_TO_CHAR[b]));
+      if (id !== undefined) this.byteIds[b] = id;
+    }
+
+    // Rank = index in `merges`; a repeated pair keeps its last rank (Rust HashMap insert).
+    this.pairRanks = new PairMap(merges.length);
+    this.rankNewId = new Int32Array(merges.length);
+    merges.forEach(([a, b], rank) => {
+      const aId = vocab.get(a);
+      const bId = vocab.get(b);
+      const newId = vocab.get(a + b);
+      for (const [tok, id] of [[a, aId], [b, bId], [a + b, newId]] as const) {
+        if (id === undefined) throw new FastInputError(`merge ${rank} (${JSON.stringify(a)} ${JSON.stringify(b)}) uses ${JSON.stringify(tok)}, which is not in the vocab`);
+      }
+      this.pairRanks.set(aId as number, bId as number, rank);
+      this.rankNewId[rank] = newId as number;
+    });
+
+    // Decode table: the bytes of every token, flat.
+    const parts: Uint8Array[] = [];
+    this.tokenStart = new Int32Array(maxId + 1);
+    this.tokenLength = new Int32Array(maxId + 1).fill(-1);
+    let total = 0;
+    for (let id = 0; id <= maxId; id++) {
+      const token = idToToken[id];
+      if (token === undefined) continue;
+      const bytes = tokenBytes(token);
+      parts.push(bytes);
+      this.tokenStart[id] = total;
+      this.tokenLength[id] = bytes.length;
+      total += bytes.length;
+    }
+    this.tokenByteData = new Uint8Array(total);
+    let off = 0;
+    for (const p of parts) {
+      this.tokenByteData.set(p, off);
+      off += p.length;
+    }
+  }
+
+  /** Number of vocab entries (tokenizers' `get_vocab_size`). */
+  get vocabSize(): number {
+    return this.vocab.size;
+  }
+
+  /** One more than the highest id. */
+  get idLimit(): number {
+    return this.idToToken.length;
+  }
+
+  tokenToId(token: string): number | undefined {
+    return this.vocab.get(token);
+  }
+
+  /** BPE of one pre-token given as UTF-8 bytes `bytes[start, end)`; appends the ids to `out`. */
+  encodeBytes(bytes: Uint8Array, start: number, end: number, out: IdBuffer): void {
+    const len = end - start;
+    if (len <= 0) return;
+    if (this.ignoreMerges) {
+      const whole = this.vocab.get(bytesToByteLevel(bytes.subarray(start, end)));
+      if (whole !== undefined) {
+        out.push(whole);
+        return;
+      }
+    }
+    if (len > this.sym.length) this.growScratch(len);
+    const sym = this.sym;
+    const byteIds = this.byteIds;
+    let n = 0;
+    for (let i = start; i < end; i++) {
+      const id = byteIds[bytes[i]];
+      if (id >= 0) sym[n++] = id;
+    }
+    if (n <= 1) {
+      if (n === 1) out.push(sym[0]);
+      return;
+    }
+    if (n >= POS_LIMIT) throw new FastInputError(`a pre-token of ${n} bytes is too long to encode (limit ${POS_LIMIT - 1})`);
+    const prev = this.prev;
+    const next = this.next;
+    const alive = this.alive;
+    const pairRanks = this.pairRanks;
+    const rankNewId = this.rankNewId;
+    this.heapSize = 0;
+    for (let i = 0; i < n; i++) {
+      prev[i] = i - 1;
+      next[i] = i + 1 < n ? i + 1 : -1;
+      alive[i] = 1;
+    }
+    for (let i = 0; i + 1 < n; i++) {
+      const r = pairRanks.get(sym[i], sym[i + 1]);
+      if (r >= 0) this.heapPush(r * POS_LIMIT + i, rankNewId[r]);
+    }
+    while (this.heapSize > 0) {
+      const key = this.heapKey[0];
+      const newId = this.heapNew[0];
+      this.heapPop();
+      const pos = key % POS_LIMIT;
+      if (alive[pos] === 0) continue;
+      const right = next[pos];
+      if (right === -1) continue;
+      // Skip entries made stale by an earlier merge at this position.
+      const r = pairRanks.get(sym[pos], sym[right]);
+      if (r < 0 || rankNewId[r] !== newId) continue;
+      sym[pos] = newId;
+      const after = next[right];
+      next[pos] = after;
+      alive[right] = 0;
+      if (after !== -1) prev[after] = pos;
+      const before = prev[pos];
+      if (before >= 0) {
+        const rp = pairRanks.get(sym[before], newId);
+        if (rp >= 0) this.heapPush(rp * POS_LIMIT + before, rankNewId[rp]);
+      }
+      if (after !== -1) {
+        const rn = pairRanks.get(newId, sym[after]);
+        if (rn >= 0) this.heapPush(rn * POS_LIMIT + pos, rankNewId[rn]);
+      }
+    }
+    out.reserve(out.length + n);
+    for (let i = 0; i !== -1; i = next[i]) out.data[out.length++] = sym[i];
+  }
+
+  /**
+   * Appends the bytes of each id to `out` (growing it) and returns the new byte count; ids with
+   * no vocab entry are skipped, as tokenizers' decode does. Ids must already be validated as
+   * non-negative integers.
+   */
+  appendTokenBytes(ids: ArrayLike<number>, out: { data: Uint8Array; length: number }): void {
+    const limit = this.tokenLength.length;
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id >= limit) continue;
+      const len = this.tokenLength[id];
+      if (len < 0) continue;
+      if (out.length + len > out.data.length) {
+        const grown = new Uint8Array(Math.max(out.length + len, out.data.length * 2));
+        grown.set(out.data.subarray(0, out.length));
+        out.data = grown;
+      }
+      const s = this.tokenStart[id];
+      for (let k = 0; k < len; k++) out.data[out.length + k] = this.tokenByteData[s + k];
+      out.length += len;
+    }
+  }
+
+  private growScratch(n: number): void {
+    let cap = this.sym.length;
+    while (cap < n) cap *= 2;
+    this.sym = new Int32Array(cap);
+    this.prev = new Int32Array(cap);
+    this.next = new Int32Array(cap);
+    this.alive = new Uint8Array(cap);
+  }
+
+  // Binary min-heap on (rank, position), packed into one key.
+  private heapPush(key: number, newId: number): void {
+    if (this.heapSize === this.heapKey.length) {
+      const k = new Float64Array(this.heapKey.length * 2);
+      k.set(this.heapKey);
+      const v = new Int32Array(this.heapNew.length * 2);
+      v.set(this.heapNew);
+      this.heapKey = k;
+      this.heapNew = v;
+    }
+    const keys = this.heapKey;
+    const vals = this.heapNew;
+    let i = this.heapSize++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (keys[parent] <= key) break;
+      keys[i] = keys[parent];
+      vals[i] = vals[parent];
+      i = parent;
+    }
+    keys[i] = key;
+    vals[i] = newId;
+  }
+
+  private heapPop(): void {
+    const keys = this.heapKey;
+    const vals = this.heapNew;
+    const size = --this.heapSize;
+    if (size === 0) return;
+    const key = keys[size];
+    const val = vals[size];
+    let i = 0;
+    for (;;) {
+      let child = 2 * i + 1;
+      if (child >= size) break;
+      if (child + 1 < size && keys[child + 1] < keys[child]) child++;
+      if (keys[child] >= key) break;
+      keys[i] = keys[child];
+      vals[i] = vals[child];
+      i = child;
+    }
+    keys[i] = key;
+    vals[i] = val;
+  }
+}

@@ -1,0 +1,13 @@
+// Public API of the FAST action tokenizer (reference/fast.md): encode/decode, fit, tokenizer
+// files, normalization and the MLLM action vocabulary.
+export * from "./chunk.js";
+export * from "./dct.js";
+export * from "./quantize.js";
+export * from "./bytelevel.js";
+export * from "./pretokenize.js";
+export * from "./bpe.js";
+export * from "./bpe-trainer.js";
+export * from "./tokenizer.js";
+export * from "./tokenizer-json.js";
+export * from "./processor.js";
+export * from "./fit.js";

@@ -1,0 +1,246 @@
+// The whole native surface, typed once. The real addon (native/) and the mock core
+// (src/native/mock-core.ts) both implement `NativeCore`; test/contract runs one suite on both.
+//
+// Rules: every call that can take more than a millisecond returns a Promise and runs on the
+// native executor thread of its device; inputs are typed arrays plus small option objects and
+// are copied before the job is queued; outputs are new typed arrays.
+
+declare const handleBrand: unique symbol;
+/** Opaque handle of a model that lives in native memory. */
+export type ModelHandle = number & { readonly [handleBrand]: "ModelHandle" };
+
+export type Device = "cpu" | `cuda:${number}` | "cuda";
+export type DType = "float32" | "bfloat16" | "float16";
+
+/** Qwen2 / Qwen2.5 text-model hyper-parameters, resolved from a Hugging Face config.json. */
+export interface TextModelConfig {
+  vocabSize: number;
+  hiddenSize: number;
+  intermediateSize: number;
+  numHiddenLayers: number;
+  numAttentionHeads: number;
+  numKeyValueHeads: number;
+  headDim: number;
+  rmsNormEps: number;
+  ropeTheta: number;
+  /** M-RoPE frequency sections (t, h, w), summing to headDim/2; null for plain 1-D RoPE. */
+  mropeSection: [number, number, number] | null;
+  tieWordEmbeddings: boolean;
+  maxPositionEmbeddings: number;
+  /** Std of the normal used for random initialisation (`initializer_range`). */
+  initializerRange: number;
+}
+
+/** One tensor inside a safetensors file: byte range relative to the file start. */
+export interface WeightEntry {
+  name: string;
+  file: string;
+  dtype: "F32" | "BF16" | "F16";
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+export interface LoadModelOptions {
+  config: TextModelConfig;
+  /** Tensors under checkpoint key names (`model.*`, `lm_head.weight`, or the `model.language_model.*` variant). */
+  weights: WeightEntry[];
+  device: Device;
+  dtype: DType;
+}
+
+export interface InitModelOptions {
+  config: TextModelConfig;
+  device: Device;
+  dtype: DType;
+  seed: number;
+}
+
+export interface ModelInfo {
+  numParameters: number;
+  numTrainable: number;
+  vocabSize: number;
+  dtype: DType;
+  device: string;
+  tiedEmbeddings: boolean;
+}
+
+/**
+ * A right-padded batch: `inputIds` is [batch, seqLen] row-major; `attentionMask` marks real
+ * tokens (1) and padding (0). Positions default to the running count of real tokens.
+ */
+export interface TokenBatch {
+  inputIds: Int32Array;
+  batch: number;
+  seqLen: number;
+  attentionMask?: Uint8Array;
+  /** [batch, seqLen] (1-D RoPE) or [3, batch, seqLen] (M-RoPE axes t, h, w). */
+  positionIds?: Int32Array;
+}
+
+export interface ForwardOptions {
+  /** Hugging Face `hidden_states` indices: 0 = embeddings, i = output of layer i-1, L = after the final norm. */
+  hiddenLayers?: number[];
+  /** "all": [batch, seqLen, vocab]; "last": logits of each row's last real token [batch, vocab]; "none". */
+  logits?: "all" | "last" | "none";
+}
+
+export interface ForwardResult {
+  logits: Float32Array | null;
+  logitsShape: number[];
+  /** One [batch, seqLen, hidden] array per requested layer, in request order. */
+  hiddenStates: Float32Array[];
+  hiddenShape: number[];
+}
+
+export interface LogprobsOptions {
+  /** Divides the logits before the softmax, as the sampler does (1 = the model's distribution). */
+  temperature?: number;
+  /** Also return the entropy of each next-token distribution. */
+  entropy?: boolean;
+}
+
+export interface LogprobsResult {
+  /** [batch, seqLen]: log p(ids[t] | ids[<t]) at t >= 1; 0 at t = 0 and at padding. */
+  logprobs: Float32Array;
+  entropy: Float32Array | null;
+}
+
+export interface GenerateRequest {
+  /** Prompts concatenated; prompt i is ids[offsets[i] .. offsets[i+1]). */
+  promptIds: Int32Array;
+  promptOffsets: Int32Array;
+  maxNewTokens: number | Int32Array;
+  /** 0 = greedy. */
+  temperature: number;
+  topK?: number;
+  topP?: number;
+  /** Stop ids for every request, or per request (`stopIds[i]`). The stop token is kept in the output. */
+  stopIds?: number[] | number[][];
+  seed: number;
+  /** Optional explicit M-RoPE prompt positions [3, totalPromptTokens] and per-prompt `ropeDeltas`. */
+  positionIds?: Int32Array;
+  ropeDeltas?: Int32Array;
+}
+
+export type FinishReason = "stop" | "length";
+
+export interface GenerateResult {
+  /** Generated ids concatenated; request i is ids[offsets[i] .. offsets[i+1]). */
+  ids: Int32Array;
+  offsets: Int32Array;
+  /** Log-prob of each generated id under softmax(logits / temperature) (temperature 1 when greedy). */
+  logprobs: Float32Array;
+  finishReasons: FinishReason[];
+  info: { promptTokens: number; generatedTokens: number; seconds: number };
+}
+
+export interface OptimizerOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  /** Global L2 grad-norm clip; 0 disables. */
+  maxGradNorm: number;
+  /** Glob patterns (`*` wildcard) over parameter names that stay frozen. */
+  freeze: string[];
+}
+
+export interface TrainBatch extends TokenBatch {
+  /** [batch, seqLen] targets aligned with inputIds (shifted inside, as Hugging Face does); -100 = ignore. */
+  labels: Int32Array;
+}
+
+export interface SftStepOptions {
+  /** Micro-batches whose gradients are accumulated into one optimizer step. */
+  microBatches: TrainBatch[];
+  /** Learning rate of this step (the schedule lives in TypeScript). */
+  lr: number;
+}
+
+export interface SftStepResult {
+  /** Token-mean cross-entropy over all micro-batches (exact across micro-batch boundaries). */
+  loss: number;
+  /** Global grad norm before clipping. */
+  gradNorm: number;
+  tokens: number;
+  /** False when the loss or gradients were not finite and the update was skipped. */
+  applied: boolean;
+}
+
+export interface GradientsResult {
+  loss: number;
+  tokens: number;
+  /** Gradient of the token-mean loss for each requested parameter (all trainable when omitted). */
+  grads: Record<string, Float32Array>;
+}
+
+export interface SaveOptions {
+  /** Directory for the safetensors files (the TypeScript side writes config.json). */
+  dir: string;
+  dtype: DType;
+  /** Largest shard in bytes; one file `model.safetensors` when the model fits. */
+  maxShardBytes: number;
+}
+
+export interface SaveResult {
+  /** File name per tensor name (for `model.safetensors.index.json`). */
+  weightMap: Record<string, string>;
+  files: string[];
+  totalBytes: number;
+}
+
+export interface RuntimeInfo {
+  addonVersion: string;
+  libtorchVersion: string;
+  compiledWithCuda: boolean;
+  cudaAvailable: boolean;
+  cudaVersion: string | null;
+  cudnnVersion: string | null;
+  devices: { name: string; type: "cpu" | "cuda"; totalMemory: number | null }[];
+  intraOpThreads: number;
+  interOpThreads: number;
+  kernels: Record<string, string>;
+}
+
+export interface MatmulBenchmarkResult {
+  iterations: number;
+  seconds: number;
+  gflops: number;
+}
+
+/** Typed failure of a native call. Codes are stable; messages say how to fix the problem. */
+export type NativeErrorCode =
+  | "E_INVALID_ARGUMENT"
+  | "E_FILE_NOT_FOUND"
+  | "E_CHECKPOINT"
+  | "E_SHAPE"
+  | "E_TOKEN_RANGE"
+  | "E_CONFIG"
+  | "E_OUT_OF_MEMORY"
+  | "E_DEVICE"
+  | "E_DISPOSED"
+  | "E_INTERNAL";
+
+export interface NativeCore {
+  /** Versions, devices and threads. Cheap; synchronous. */
+  runtimeInfo(): RuntimeInfo;
+  /** Square fp32 matmuls for `seconds` on the device: a health check and throughput probe. */
+  matmulBenchmark(device: Device, size: number, seconds: number): Promise<MatmulBenchmarkResult>;
+
+  loadModel(options: LoadModelOptions): Promise<ModelHandle>;
+  initModel(options: InitModelOptions): Promise<ModelHandle>;
+  modelInfo(model: ModelHandle): ModelInfo;
+  /** Grows (or shrinks) embeddings and an untied lm_head; new rows are initialised as Hugging Face's mean resizing does. */
+  resizeTokenEmbeddings(model: ModelHandle, newVocabSize: number, seed: number): Promise<ModelInfo>;
+  save(model: ModelHandle, options: SaveOptions): Promise<SaveResult>;
+  dispose(model: ModelHandle): Promise<void>;
+
+  forward(model: ModelHandle, batch: TokenBatch, options: ForwardOptions): Promise<ForwardResult>;
+  logprobs(model: ModelHandle, batch: TokenBatch, options: LogprobsOptions): Promise<LogprobsResult>;
+  generate(model: ModelHandle, request: GenerateRequest): Promise<GenerateResult>;
+
+  configureOptimizer(model: ModelHandle, options: OptimizerOptions): Promise<{ trainable: number; frozen: number }>;
+  sftStep(model: ModelHandle, options: SftStepOptions): Promise<SftStepResult>;
+  gradients(model: ModelHandle, microBatches: TrainBatch[], names?: string[]): Promise<GradientsResult>;
+}
