@@ -17,9 +17,9 @@ export async function main(argv: string[]): Promise<number> {
     .alias("h", "help")
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .fail((msg, err, y) => {
+    .fail((msg, err) => {
       if (err) throw err;
-      process.stderr.write(`${y.help ? "" : ""}roboalign: ${msg}\nRun \`roboalign --help\` for usage.\n`);
+      process.stderr.write(`roboalign: ${msg}\nRun \`roboalign --help\` for usage.\n`);
       exitCode = 2;
     });
   await parser.parseAsync();

@@ -42,6 +42,8 @@ export class BpeModel {
   readonly idToToken: ReadonlyArray<string | undefined>;
 
   private readonly byteIds = new Int32Array(256).fill(-1);
+  /** Merge rank of two adjacent bytes' symbols (`byteRank[b1 * 256 + b2]`), or -1. */
+  private readonly byteRank = new Int32Array(65536).fill(-1);
   private readonly pairRanks: PairMap;
   private readonly rankNewId: Int32Array;
   private readonly tokenStart: Int32Array;
@@ -50,12 +52,10 @@ export class BpeModel {
 
   // Scratch state of `encodeBytes`, grown on demand.
   private sym = new Int32Array(256);
+  private symByte = new Uint8Array(256);
   private prev = new Int32Array(256);
   private next = new Int32Array(256);
-  private alive = new Uint8Array(256);
-  private heapKey = new Float64Array(256);
-  private heapNew = new Int32Array(256);
-  private heapSize = 0;
+  private tree = new Float64Array(512);
 
   constructor(vocab: ReadonlyMap<string, number>, merges: ReadonlyArray<readonly [string, string]>, options: BpeModelOptions = {}) {
     this.vocab = vocab;
@@ -91,6 +91,13 @@ export class BpeModel {
       this.pairRanks.set(aId as number, bId as number, rank);
       this.rankNewId[rank] = newId as number;
     });
+
+    for (let b1 = 0; b1 < 256; b1++) {
+      if (this.byteIds[b1] < 0) continue;
+      for (let b2 = 0; b2 < 256; b2++) {
+        if (this.byteIds[b2] >= 0) this.byteRank[b1 * 256 + b2] = this.pairRanks.get(this.byteIds[b1], this.byteIds[b2]);
+      }
+    }
 
     // Decode table: the bytes of every token, flat.
     const parts: Uint8Array[] = [];
@@ -141,11 +148,15 @@ export class BpeModel {
     }
     if (len > this.sym.length) this.growScratch(len);
     const sym = this.sym;
+    const symByte = this.symByte;
     const byteIds = this.byteIds;
     let n = 0;
     for (let i = start; i < end; i++) {
       const id = byteIds[bytes[i]];
-      if (id >= 0) sym[n++] = id;
+      if (id >= 0) {
+        symByte[n] = bytes[i];
+        sym[n++] = id;
+      }
     }
     if (n <= 1) {
       if (n === 1) out.push(sym[0]);
@@ -154,43 +165,72 @@ export class BpeModel {
     if (n >= POS_LIMIT) throw new FastInputError(`a pre-token of ${n} bytes is too long to encode (limit ${POS_LIMIT - 1})`);
     const prev = this.prev;
     const next = this.next;
-    const alive = this.alive;
     const pairRanks = this.pairRanks;
     const rankNewId = this.rankNewId;
-    this.heapSize = 0;
+    const byteRank = this.byteRank;
     for (let i = 0; i < n; i++) {
       prev[i] = i - 1;
       next[i] = i + 1 < n ? i + 1 : -1;
-      alive[i] = 1;
     }
-    for (let i = 0; i + 1 < n; i++) {
-      const r = pairRanks.get(sym[i], sym[i + 1]);
-      if (r >= 0) this.heapPush(r * POS_LIMIT + i, rankNewId[r]);
+    // tokenizers pops merge candidates from a heap and skips stale ones; since a live pair's
+    // concatenation only grows, the candidate it accepts is always the current adjacent pair of
+    // lowest (rank, position). A tournament tree over positions finds that pair directly: leaf i
+    // holds rank · 2^22 + i for the pair starting at symbol i (∞ if none), each node the minimum.
+    let leaves = 1;
+    while (leaves < n) leaves <<= 1;
+    if (2 * leaves > this.tree.length) this.tree = new Float64Array(2 * leaves);
+    const tree = this.tree;
+    for (let i = 0; i < leaves; i++) {
+      let key = Infinity;
+      if (i + 1 < n) {
+        const r = byteRank[(symByte[i] << 8) | symByte[i + 1]];
+        if (r >= 0) key = r * POS_LIMIT + i;
+      }
+      tree[leaves + i] = key;
     }
-    while (this.heapSize > 0) {
-      const key = this.heapKey[0];
-      const newId = this.heapNew[0];
-      this.heapPop();
-      const pos = key % POS_LIMIT;
-      if (alive[pos] === 0) continue;
+    for (let j = leaves - 1; j >= 1; j--) {
+      const l = tree[2 * j];
+      const r = tree[2 * j + 1];
+      tree[j] = l < r ? l : r;
+    }
+    for (;;) {
+      const top = tree[1];
+      if (top === Infinity) break;
+      const rank = Math.floor(top / POS_LIMIT);
+      const pos = top - rank * POS_LIMIT;
+      const newId = rankNewId[rank];
       const right = next[pos];
-      if (right === -1) continue;
-      // Skip entries made stale by an earlier merge at this position.
-      const r = pairRanks.get(sym[pos], sym[right]);
-      if (r < 0 || rankNewId[r] !== newId) continue;
-      sym[pos] = newId;
       const after = next[right];
+      sym[pos] = newId;
       next[pos] = after;
-      alive[right] = 0;
       if (after !== -1) prev[after] = pos;
       const before = prev[pos];
-      if (before >= 0) {
-        const rp = pairRanks.get(sym[before], newId);
-        if (rp >= 0) this.heapPush(rp * POS_LIMIT + before, rankNewId[rp]);
-      }
-      if (after !== -1) {
-        const rn = pairRanks.get(newId, sym[after]);
-        if (rn >= 0) this.heapPush(rn * POS_LIMIT + pos, rankNewId[rn]);
+      // Three leaves change: the absorbed symbol's, this position's and the previous one's.
+      for (let step = 0; step < 3; step++) {
+        let leaf: number;
+        let key = Infinity;
+        if (step === 0) leaf = right;
+        else if (step === 1) {
+          leaf = pos;
+          if (after !== -1) {
+            const r = pairRanks.get(newId, sym[after]);
+            if (r >= 0) key = r * POS_LIMIT + pos;
+          }
+        } else {
+          if (before < 0) break;
+          leaf = before;
+          const r = pairRanks.get(sym[before], newId);
+          if (r >= 0) key = r * POS_LIMIT + before;
+        }
+        let j = leaves + leaf;
+        tree[j] = key;
+        for (j >>= 1; j >= 1; j >>= 1) {
+          const l = tree[2 * j];
+          const r = tree[2 * j + 1];
+          const m = l < r ? l : r;
+          if (tree[j] === m) break;
+          tree[j] = m;
+        }
       }
     }
     out.reserve(out.length + n);
@@ -224,53 +264,8 @@ export class BpeModel {
     let cap = this.sym.length;
     while (cap < n) cap *= 2;
     this.sym = new Int32Array(cap);
+    this.symByte = new Uint8Array(cap);
     this.prev = new Int32Array(cap);
     this.next = new Int32Array(cap);
-    this.alive = new Uint8Array(cap);
-  }
-
-  // Binary min-heap on (rank, position), packed into one key.
-  private heapPush(key: number, newId: number): void {
-    if (this.heapSize === this.heapKey.length) {
-      const k = new Float64Array(this.heapKey.length * 2);
-      k.set(this.heapKey);
-      const v = new Int32Array(this.heapNew.length * 2);
-      v.set(this.heapNew);
-      this.heapKey = k;
-      this.heapNew = v;
-    }
-    const keys = this.heapKey;
-    const vals = this.heapNew;
-    let i = this.heapSize++;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (keys[parent] <= key) break;
-      keys[i] = keys[parent];
-      vals[i] = vals[parent];
-      i = parent;
-    }
-    keys[i] = key;
-    vals[i] = newId;
-  }
-
-  private heapPop(): void {
-    const keys = this.heapKey;
-    const vals = this.heapNew;
-    const size = --this.heapSize;
-    if (size === 0) return;
-    const key = keys[size];
-    const val = vals[size];
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= size) break;
-      if (child + 1 < size && keys[child + 1] < keys[child]) child++;
-      if (keys[child] >= key) break;
-      keys[i] = keys[child];
-      vals[i] = vals[child];
-      i = child;
-    }
-    keys[i] = key;
-    vals[i] = val;
   }
 }

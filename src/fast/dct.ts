@@ -30,12 +30,10 @@ export function dctForward(x: Float64Array, horizon: number, dim: number, out: F
   const m = dctMatrix(horizon);
   for (let k = 0; k < horizon; k++) {
     const row = k * horizon;
-    const o = k * dim;
-    for (let d = 0; d < dim; d++) out[o + d] = 0;
-    for (let n = 0; n < horizon; n++) {
-      const w = m[row + n];
-      const xi = n * dim;
-      for (let d = 0; d < dim; d++) out[o + d] += w * x[xi + d];
+    for (let d = 0; d < dim; d++) {
+      let acc = 0;
+      for (let n = 0, xi = d; n < horizon; n++, xi += dim) acc += m[row + n] * x[xi];
+      out[k * dim + d] = acc;
     }
   }
   return out;
@@ -44,14 +42,11 @@ export function dctForward(x: Float64Array, horizon: number, dim: number, out: F
 /** Inverse DCT (DCT-III) along time: `out[n * D + d] = Σ_k M[k, n] c[k * D + d]`. */
 export function dctInverse(c: Float64Array, horizon: number, dim: number, out: Float64Array): Float64Array {
   const m = dctMatrix(horizon);
-  out.fill(0, 0, horizon * dim);
-  for (let k = 0; k < horizon; k++) {
-    const row = k * horizon;
-    const ci = k * dim;
-    for (let n = 0; n < horizon; n++) {
-      const w = m[row + n];
-      const o = n * dim;
-      for (let d = 0; d < dim; d++) out[o + d] += w * c[ci + d];
+  for (let n = 0; n < horizon; n++) {
+    for (let d = 0; d < dim; d++) {
+      let acc = 0;
+      for (let k = 0, ci = d, mi = n; k < horizon; k++, ci += dim, mi += horizon) acc += m[mi] * c[ci];
+      out[n * dim + d] = acc;
     }
   }
   return out;

@@ -1,5 +1,8 @@
 // Every CLI command, in the order `roboalign --help` lists them.
 import type { CommandModule } from "yargs";
+import { doctorCommand } from "./doctor.js";
+import { generateCommand } from "./generate.js";
+import { modelCommand } from "./model.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [doctorCommand, modelCommand, generateCommand];

@@ -1,0 +1,432 @@
+// A pure-TypeScript NativeCore for unit tests: a real (tiny) bigram language model — logits of
+// the next token depend on the current token only — with the same argument checks, error codes,
+// shapes and lifecycle as the addon. test/contract runs one suite on both, so it cannot drift.
+import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { canonicalKey, textModelParams } from "../model/text-weights.js";
+import type {
+  DType,
+  ForwardResult,
+  GenerateResult,
+  ModelHandle,
+  ModelInfo,
+  NativeCore,
+  NativeErrorCode,
+  TextModelConfig,
+  TokenBatch,
+  TrainBatch,
+} from "./contract.js";
+
+class MockError extends Error {
+  constructor(
+    readonly op: string,
+    readonly code: NativeErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface MockModel {
+  config: TextModelConfig;
+  dtype: DType;
+  device: string;
+  /** Bigram logits [V, V]: row = current token. */
+  w: Float64Array;
+  /** Token embeddings [V, H], the "hidden states". */
+  emb: Float64Array;
+  adam?: { m: Float64Array; v: Float64Array; t: number; lr: number; b1: number; b2: number; eps: number; wd: number; clip: number };
+  busy: Promise<unknown>;
+}
+
+/** Deterministic PRNG (mulberry32). */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(r: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+}
+
+function logSoftmax(row: Float64Array, temperature: number): Float64Array {
+  let max = -Infinity;
+  for (const x of row) max = Math.max(max, x / temperature);
+  let sum = 0;
+  for (const x of row) sum += Math.exp(x / temperature - max);
+  const lse = max + Math.log(sum);
+  return row.map((x) => x / temperature - lse);
+}
+
+function validateConfig(op: string, c: TextModelConfig): void {
+  const ints: (keyof TextModelConfig)[] = ["vocabSize", "hiddenSize", "intermediateSize", "numHiddenLayers", "numAttentionHeads", "numKeyValueHeads", "headDim"];
+  for (const k of ints) {
+    if (!(Number.isInteger(c[k]) && (c[k] as number) > 0)) throw new MockError(op, "E_CONFIG", `config field ${k} must be positive, got ${c[k]}`);
+  }
+  if (c.numAttentionHeads % c.numKeyValueHeads !== 0) {
+    throw new MockError(op, "E_CONFIG", `num_attention_heads (${c.numAttentionHeads}) must be a multiple of num_key_value_heads (${c.numKeyValueHeads})`);
+  }
+  if (c.mropeSection && c.mropeSection.reduce((a, b) => a + b, 0) !== c.headDim / 2) {
+    throw new MockError(op, "E_CONFIG", `mrope_section must sum to head_dim/2 = ${c.headDim / 2}`);
+  }
+}
+
+export function createMockCore(): NativeCore {
+  const models = new Map<number, MockModel>();
+  const disposed = new Set<number>();
+  let next = 1;
+
+  const get = (op: string, h: ModelHandle): MockModel => {
+    const m = models.get(h);
+    if (m) return m;
+    if (disposed.has(h)) throw new MockError(op, "E_DISPOSED", `model ${h} is disposed. Fix: load it again; a disposed model cannot be used.`);
+    throw new MockError(op, "E_INVALID_ARGUMENT", `unknown model handle ${h}`);
+  };
+
+  // Jobs of one model run one after another, asynchronously, like the native executor.
+  const job = <T>(op: string, h: ModelHandle, fn: (m: MockModel) => T): Promise<T> => {
+    let m: MockModel;
+    try {
+      m = get(op, h);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const run = m.busy.then(async () => {
+      await new Promise((r) => setImmediate(r));
+      return fn(m);
+    });
+    m.busy = run.catch(() => undefined);
+    return run;
+  };
+
+  const create = (config: TextModelConfig, dtype: DType, device: string, seed: number): ModelHandle => {
+    const V = config.vocabSize;
+    const H = config.hiddenSize;
+    const r = rng(seed);
+    const w = new Float64Array(V * V).map(() => gaussian(r));
+    const emb = new Float64Array(V * H).map(() => gaussian(r));
+    const h = next++ as ModelHandle;
+    models.set(h, { config: { ...config }, dtype, device, w, emb, busy: Promise.resolve() });
+    return h;
+  };
+
+  const checkDevice = (op: string, device: string) => {
+    if (device !== "cpu") throw new MockError(op, "E_DEVICE", `device ${device} was requested but the mock core only has cpu`);
+  };
+
+  const checkIds = (op: string, m: MockModel, b: TokenBatch) => {
+    const V = m.config.vocabSize;
+    b.inputIds.forEach((id, i) => {
+      const real = !b.attentionMask || b.attentionMask[i] === 1;
+      if (real && (id < 0 || id >= V)) {
+        throw new MockError(op, "E_TOKEN_RANGE", `token id ${id} at batch row ${Math.floor(i / b.seqLen)}, position ${i % b.seqLen} is outside the vocabulary [0, ${V})`);
+      }
+    });
+  };
+
+  const row = (m: MockModel, tok: number) => m.w.subarray(tok * m.config.vocabSize, (tok + 1) * m.config.vocabSize);
+  const realAt = (b: TokenBatch, i: number) => !b.attentionMask || b.attentionMask[i] === 1;
+
+  const info = (m: MockModel): ModelInfo => ({
+    numParameters: m.w.length + m.emb.length,
+    numTrainable: m.w.length + m.emb.length,
+    vocabSize: m.config.vocabSize,
+    dtype: m.dtype,
+    device: m.device,
+    tiedEmbeddings: m.config.tieWordEmbeddings,
+  });
+
+  /** CE over the micro-batches; returns loss, token count and dL/dW. */
+  const lossAndGrad = (op: string, m: MockModel, batches: TrainBatch[]) => {
+    const V = m.config.vocabSize;
+    let total = 0;
+    for (const b of batches) {
+      checkIds(op, m, b);
+      for (let r = 0; r < b.batch; r++) for (let t = 1; t < b.seqLen; t++) if (b.labels[r * b.seqLen + t] !== -100) total++;
+    }
+    if (total === 0) throw new MockError(op, "E_INVALID_ARGUMENT", "no label in this step is different from -100: nothing to learn from");
+    const grad = new Float64Array(V * V);
+    let loss = 0;
+    for (const b of batches) {
+      for (let r = 0; r < b.batch; r++) {
+        for (let t = 1; t < b.seqLen; t++) {
+          const y = b.labels[r * b.seqLen + t];
+          if (y === -100) continue;
+          const prev = b.inputIds[r * b.seqLen + t - 1];
+          const lp = logSoftmax(row(m, prev), 1);
+          loss -= lp[y];
+          for (let v = 0; v < V; v++) grad[prev * V + v] += (Math.exp(lp[v]) - (v === y ? 1 : 0)) / total;
+        }
+      }
+    }
+    return { loss: loss / total, tokens: total, grad };
+  };
+
+  return {
+    runtimeInfo: () => ({
+      addonVersion: "mock",
+      libtorchVersion: "mock",
+      compiledWithCuda: false,
+      cudaAvailable: false,
+      cudaVersion: null,
+      cudnnVersion: null,
+      devices: [{ name: "cpu", type: "cpu", totalMemory: null }],
+      intraOpThreads: 1,
+      interOpThreads: 1,
+      kernels: { attention: "mock" },
+    }),
+
+    async matmulBenchmark(device, size, seconds) {
+      checkDevice("matmulBenchmark", device);
+      const start = performance.now();
+      let iterations = 0;
+      while ((performance.now() - start) / 1000 < seconds) {
+        await new Promise((r) => setImmediate(r));
+        iterations++;
+      }
+      const s = (performance.now() - start) / 1000;
+      return { iterations, seconds: s, gflops: (2 * size ** 3 * iterations) / s / 1e9 };
+    },
+
+    async loadModel(o) {
+      validateConfig("loadModel", o.config);
+      checkDevice("loadModel", o.device);
+      const expected = new Map(textModelParams(o.config).map((p) => [p.name, p.shape]));
+      const seen = new Set<string>();
+      const unexpected: string[] = [];
+      for (const w of o.weights) {
+        const key = canonicalKey(w.name);
+        if (o.config.tieWordEmbeddings && key === "lm_head.weight") continue;
+        const shape = expected.get(key);
+        if (!shape) {
+          unexpected.push(w.name);
+          continue;
+        }
+        if (shape.join(",") !== w.shape.join(",")) {
+          throw new MockError("loadModel", "E_SHAPE", `weight ${w.name} has shape [${w.shape.join(", ")}] in ${w.file} but the model expects [${shape.join(", ")}]`);
+        }
+        if (!existsSync(w.file)) throw new MockError("loadModel", "E_FILE_NOT_FOUND", `weights file not found: ${w.file}`);
+        if (statSync(w.file).size < w.end) throw new MockError("loadModel", "E_CHECKPOINT", `weight ${w.name} lies beyond the end of ${w.file}: the file is truncated`);
+        seen.add(key);
+      }
+      const missing = [...expected.keys()].filter((k) => !seen.has(k));
+      if (missing.length || unexpected.length) {
+        throw new MockError("loadModel", "E_CHECKPOINT", `checkpoint does not match the model. Missing keys: ${missing.slice(0, 8).join(", ")}. Unexpected keys: ${unexpected.slice(0, 8).join(", ")}.`);
+      }
+      await new Promise((r) => setImmediate(r));
+      return create(o.config, o.dtype, o.device, o.weights.length);
+    },
+
+    async initModel(o) {
+      validateConfig("initModel", o.config);
+      checkDevice("initModel", o.device);
+      await new Promise((r) => setImmediate(r));
+      return create(o.config, o.dtype, o.device, o.seed);
+    },
+
+    modelInfo: (h) => info(get("modelInfo", h)),
+
+    resizeTokenEmbeddings: (h, n, seed) =>
+      job("resizeTokenEmbeddings", h, (m) => {
+        if (!(Number.isInteger(n) && n > 0)) throw new MockError("resizeTokenEmbeddings", "E_INVALID_ARGUMENT", "new vocabulary size must be positive");
+        const V = m.config.vocabSize;
+        const H = m.config.hiddenSize;
+        const w = new Float64Array(n * n);
+        const emb = new Float64Array(n * H);
+        const r = rng(seed);
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) w[i * n + j] = i < V && j < V ? m.w[i * V + j] : 1e-3 * gaussian(r);
+          for (let k = 0; k < H; k++) emb[i * H + k] = i < V ? m.emb[i * H + k] : 0;
+        }
+        m.w = w;
+        m.emb = emb;
+        m.config.vocabSize = n;
+        m.adam = undefined;
+        return info(m);
+      }),
+
+    save: (h, o) =>
+      job("save", h, (m) => {
+        // A real safetensors file with every expected tensor name (zeros: the mock has no Qwen weights).
+        mkdirSync(o.dir, { recursive: true });
+        const params = textModelParams(m.config);
+        const bytesPer = o.dtype === "float32" ? 4 : 2;
+        const header: Record<string, unknown> = { __metadata__: { format: "pt" } };
+        let offset = 0;
+        for (const p of params) {
+          const n = p.shape.reduce((a, b) => a * b, 1) * bytesPer;
+          header[p.name] = { dtype: o.dtype === "float32" ? "F32" : o.dtype === "bfloat16" ? "BF16" : "F16", shape: p.shape, data_offsets: [offset, offset + n] };
+          offset += n;
+        }
+        let json = JSON.stringify(header);
+        while ((8 + json.length) % 8) json += " ";
+        const buf = Buffer.alloc(8 + json.length + offset);
+        buf.writeBigUInt64LE(BigInt(json.length), 0);
+        buf.write(json, 8, "utf8");
+        const file = join(o.dir, "model.safetensors");
+        writeFileSync(`${file}.tmp`, buf);
+        renameSync(`${file}.tmp`, file);
+        return { weightMap: Object.fromEntries(params.map((p) => [p.name, "model.safetensors"])), files: ["model.safetensors"], totalBytes: offset };
+      }),
+
+    dispose: (h) => {
+      let m: MockModel;
+      try {
+        m = get("dispose", h);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      models.delete(h);
+      disposed.add(h);
+      return m.busy.then(() => undefined);
+    },
+
+    forward: (h, b, o) =>
+      job("forward", h, (m): ForwardResult => {
+        checkIds("forward", m, b);
+        const { vocabSize: V, hiddenSize: H, numHiddenLayers: L } = m.config;
+        const layers = o.hiddenLayers ?? [];
+        for (const l of layers) {
+          if (!(Number.isInteger(l) && l >= 0 && l <= L)) throw new MockError("forward", "E_INVALID_ARGUMENT", `hidden layer index ${l} is out of range 0..${L}`);
+        }
+        const mode = o.logits ?? "all";
+        let logits: Float32Array | null = null;
+        let logitsShape: number[] = [];
+        if (mode === "all") {
+          logits = new Float32Array(b.batch * b.seqLen * V);
+          for (let i = 0; i < b.batch * b.seqLen; i++) logits.set(row(m, realAt(b, i) ? b.inputIds[i] : 0), i * V);
+          logitsShape = [b.batch, b.seqLen, V];
+        } else if (mode === "last") {
+          logits = new Float32Array(b.batch * V);
+          for (let r = 0; r < b.batch; r++) {
+            let last = 0;
+            for (let t = 0; t < b.seqLen; t++) if (realAt(b, r * b.seqLen + t)) last = t;
+            logits.set(row(m, b.inputIds[r * b.seqLen + last]), r * V);
+          }
+          logitsShape = [b.batch, V];
+        } else if (mode !== "none") {
+          throw new MockError("forward", "E_INVALID_ARGUMENT", `logits must be "all", "last" or "none", got "${mode}"`);
+        }
+        const hiddenStates = layers.map((l) => {
+          const out = new Float32Array(b.batch * b.seqLen * H);
+          for (let i = 0; i < b.batch * b.seqLen; i++) {
+            const tok = realAt(b, i) ? b.inputIds[i] : 0;
+            for (let k = 0; k < H; k++) out[i * H + k] = m.emb[tok * H + k] * (l + 1);
+          }
+          return out;
+        });
+        return { logits, logitsShape, hiddenStates, hiddenShape: layers.length ? [b.batch, b.seqLen, H] : [] };
+      }),
+
+    logprobs: (h, b, o) =>
+      job("logprobs", h, (m) => {
+        checkIds("logprobs", m, b);
+        const T = o.temperature ?? 1;
+        if (!(T > 0)) throw new MockError("logprobs", "E_INVALID_ARGUMENT", "temperature must be positive for log-probs");
+        const out = new Float32Array(b.batch * b.seqLen);
+        const ent = o.entropy ? new Float32Array(b.batch * b.seqLen) : null;
+        for (let r = 0; r < b.batch; r++) {
+          for (let t = 1; t < b.seqLen; t++) {
+            const i = r * b.seqLen + t;
+            if (!realAt(b, i)) continue;
+            const lp = logSoftmax(row(m, b.inputIds[i - 1]), T);
+            out[i] = lp[b.inputIds[i]];
+            if (ent) ent[i] = -lp.reduce((s, x) => s + Math.exp(x) * x, 0);
+          }
+        }
+        return { logprobs: out, entropy: ent };
+      }),
+
+    generate: (h, req) =>
+      job("generate", h, (m): GenerateResult => {
+        const V = m.config.vocabSize;
+        const n = req.promptOffsets.length - 1;
+        const start = performance.now();
+        const r = rng(req.seed);
+        const ids: number[] = [];
+        const lps: number[] = [];
+        const offsets = [0];
+        const reasons: ("stop" | "length")[] = [];
+        for (let i = 0; i < n; i++) {
+          const prompt = req.promptIds.subarray(req.promptOffsets[i], req.promptOffsets[i + 1]);
+          if (prompt.length === 0) throw new MockError("generate", "E_SHAPE", `prompt ${i} is empty`);
+          for (const id of prompt) if (id < 0 || id >= V) throw new MockError("generate", "E_TOKEN_RANGE", `token id ${id} in prompt ${i} is outside the vocabulary [0, ${V})`);
+          const maxNew = typeof req.maxNewTokens === "number" ? req.maxNewTokens : req.maxNewTokens[i];
+          const stops = new Set<number>(Array.isArray(req.stopIds?.[0]) ? (req.stopIds as number[][])[i] : ((req.stopIds as number[]) ?? []));
+          let last = prompt[prompt.length - 1];
+          let reason: "stop" | "length" = "length";
+          for (let s = 0; s < maxNew; s++) {
+            const T = req.temperature > 0 ? req.temperature : 1;
+            const lp = logSoftmax(row(m, last), T);
+            let tok = 0;
+            if (req.temperature <= 0) {
+              for (let v = 1; v < V; v++) if (lp[v] > lp[tok]) tok = v;
+            } else {
+              let u = r();
+              for (tok = 0; tok < V - 1; tok++) {
+                u -= Math.exp(lp[tok]);
+                if (u <= 0) break;
+              }
+            }
+            ids.push(tok);
+            lps.push(lp[tok]);
+            last = tok;
+            if (stops.has(tok)) {
+              reason = "stop";
+              break;
+            }
+          }
+          offsets.push(ids.length);
+          reasons.push(reason);
+        }
+        return {
+          ids: Int32Array.from(ids),
+          offsets: Int32Array.from(offsets),
+          logprobs: Float32Array.from(lps),
+          finishReasons: reasons,
+          info: { promptTokens: req.promptIds.length, generatedTokens: ids.length, seconds: (performance.now() - start) / 1000 },
+        };
+      }),
+
+    configureOptimizer: (h, o) =>
+      job("configureOptimizer", h, (m) => {
+        const size = m.w.length;
+        m.adam = { m: new Float64Array(size), v: new Float64Array(size), t: 0, lr: o.lr, b1: o.betas[0], b2: o.betas[1], eps: o.eps, wd: o.weightDecay, clip: o.maxGradNorm };
+        const frozen = o.freeze.some((p) => new RegExp(`^${p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test("lm_head.weight"));
+        if (frozen) throw new MockError("configureOptimizer", "E_INVALID_ARGUMENT", "every parameter is frozen: nothing to train (check the freeze patterns)");
+        return { trainable: size, frozen: m.emb.length };
+      }),
+
+    sftStep: (h, o) =>
+      job("sftStep", h, (m) => {
+        if (!m.adam) throw new MockError("sftStep", "E_INVALID_ARGUMENT", "the optimizer is not configured. Fix: call configureOptimizer first.");
+        const { loss, tokens, grad } = lossAndGrad("sftStep", m, o.microBatches);
+        const norm = Math.sqrt(grad.reduce((s, g) => s + g * g, 0));
+        const a = m.adam;
+        const scale = a.clip > 0 && norm > a.clip ? a.clip / (norm + 1e-6) : 1;
+        a.t++;
+        for (let i = 0; i < grad.length; i++) {
+          const g = grad[i] * scale;
+          a.m[i] = a.b1 * a.m[i] + (1 - a.b1) * g;
+          a.v[i] = a.b2 * a.v[i] + (1 - a.b2) * g * g;
+          const mh = a.m[i] / (1 - a.b1 ** a.t);
+          const vh = a.v[i] / (1 - a.b2 ** a.t);
+          m.w[i] = m.w[i] * (1 - o.lr * a.wd) - (o.lr * mh) / (Math.sqrt(vh) + a.eps);
+        }
+        return { loss, gradNorm: norm, tokens, applied: true };
+      }),
+
+    gradients: (h, batches, names) =>
+      job("gradients", h, (m) => {
+        const { loss, tokens, grad } = lossAndGrad("gradients", m, batches);
+        for (const n of names ?? []) if (n !== "lm_head.weight") throw new MockError("gradients", "E_INVALID_ARGUMENT", `unknown parameter name ${n}`);
+        return { loss, tokens, grads: { "lm_head.weight": Float32Array.from(grad) } };
+      }),
+  };
+}
