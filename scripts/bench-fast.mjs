@@ -83,11 +83,12 @@ const chunks = makeChunks(nChunks, 1);
 const results = [];
 
 const fitStart = process.hrtime.bigint();
-const fitData = makeChunks(nFit, 2);
+let fitData = makeChunks(nFit, 2);
 const genSeconds = Number(process.hrtime.bigint() - fitStart) / 1e9;
 const t0 = process.hrtime.bigint();
 const { processor: fitted, report } = fast.fitFast(fitData, { vocabSize: 2048, scale: 10 });
 const fitSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+fitData = null; // let the fit data go before timing encode/decode
 results.push({ label: `fit ${nFit} chunks, vocab 2048`, seconds: fitSeconds, merges: report.numMerges, minToken: report.minToken, dataGenSeconds: genSeconds });
 
 const tokenizers = [["fitted v2048", fitted]];
@@ -97,17 +98,20 @@ if (existsSync(path.join(fastPlusDir, "tokenizer.json"))) tokenizers.unshift(["F
 for (const [name, proc] of tokenizers) {
   const ids = chunks.map((c) => proc.encode(c));
   const meanTokens = ids.reduce((a, x) => a + x.length, 0) / ids.length;
+  // Chunks outside the fitted range lose characters at encode and decode to zeros, as in the reference.
+  const failed = ids.filter((x) => proc.decode(x, { horizon: H, dim: D }).status !== "ok").length;
   results.push({
     ...rate(`encode, ${name}`, nChunks, (start, n) => {
       for (let i = start; i < start + n; i++) proc.encode(chunks[i]);
     }),
     meanTokens,
   });
-  results.push(
-    rate(`decode, ${name}`, nChunks, (start, n) => {
-      for (let i = start; i < start + n; i++) if (proc.decode(ids[i], { horizon: H, dim: D }).status !== "ok") throw new Error("decode failed");
+  results.push({
+    ...rate(`decode, ${name}`, nChunks, (start, n) => {
+      for (let i = start; i < start + n; i++) proc.decode(ids[i], { horizon: H, dim: D });
     }),
-  );
+    failed,
+  });
 }
 
 if (asJson) console.log(JSON.stringify({ node: process.version, H, D, results }, null, 2));
@@ -115,7 +119,7 @@ else {
   console.log(`FAST benchmark, node ${process.version}, H=${H}, D=${D}, one thread`);
   for (const r of results) {
     const f = (x) => Math.round(x).toLocaleString("en-US").padStart(9);
-    if (r.perSecond !== undefined) console.log(`  ${r.label.padEnd(24)} ${f(r.perSecond)} chunks/s mean, ${f(r.bestPassPerSecond)} best pass${r.meanTokens ? `  (${r.meanTokens.toFixed(1)} tokens/chunk)` : ""}`);
+    if (r.perSecond !== undefined) console.log(`  ${r.label.padEnd(24)} ${f(r.perSecond)} chunks/s mean, ${f(r.bestPassPerSecond)} best pass${r.meanTokens ? `  (${r.meanTokens.toFixed(1)} tokens/chunk)` : ""}${r.failed ? `  (${r.failed} chunks decode to zeros)` : ""}`);
     else console.log(`  ${r.label.padEnd(24)} ${r.seconds.toFixed(2).padStart(9)} s  (${r.merges} merges, min_token ${r.minToken})`);
   }
 }

@@ -109,7 +109,7 @@ export function createMockCore(): NativeCore {
     const V = config.vocabSize;
     const H = config.hiddenSize;
     const r = rng(seed);
-    const w = new Float64Array(V * V).map(() => gaussian(r));
+    const w = new Float64Array(V * V).map(() => config.initializerRange * gaussian(r));
     const emb = new Float64Array(V * H).map(() => gaussian(r));
     const h = next++ as ModelHandle;
     models.set(h, { config: { ...config }, dtype, device, w, emb, busy: Promise.resolve() });
