@@ -1,0 +1,82 @@
+// Checkpoints written by the project: they load back natively with identical outputs (single
+// file, shards, bf16), and Hugging Face transformers loads them with no missing or unexpected
+// keys and reproduces the logits.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCheckpoint, saveCheckpoint, type LoadedModel } from "../../src/model/checkpoint.js";
+import { textConfigJson } from "../../src/model/hf-config.js";
+import { getNativeCore } from "../../src/native/core.js";
+import { ADDON_MISSING, hasAddon, hasTransformers, python, repoRoot, TRANSFORMERS_MISSING } from "../helpers/paths.js";
+import { maxAbsDiff } from "../helpers/tensors.js";
+
+const ids = [3, 14, 15, 9, 26, 5, 35, 8];
+
+describe.skipIf(!hasAddon)(`checkpoint round trips${hasAddon ? "" : ` — skipped: ${ADDON_MISSING}`}`, () => {
+  const core = hasAddon ? getNativeCore() : (undefined as never);
+  let source: LoadedModel;
+  let reference: Float32Array;
+
+  const logitsOf = async (dir: string, dtype: "float32" | "bfloat16" = "float32") => {
+    const m = await loadCheckpoint(core, dir, { dtype });
+    try {
+      return (await core.forward(m.handle, { inputIds: Int32Array.from(ids), batch: 1, seqLen: ids.length }, {})).logits!;
+    } finally {
+      await core.dispose(m.handle);
+    }
+  };
+
+  beforeAll(async () => {
+    source = await loadCheckpoint(core, join(repoRoot, "test", "fixtures", "qwen2", "tiny_untied"));
+    reference = (await core.forward(source.handle, { inputIds: Int32Array.from(ids), batch: 1, seqLen: ids.length }, {})).logits!;
+  });
+  afterAll(async () => {
+    if (source) await core.dispose(source.handle);
+  });
+
+  it("saves one file and loads it back bit for bit", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "roboalign-ckpt-"));
+    await saveCheckpoint(core, source.handle, dir, source.config.raw);
+    expect(existsSync(join(dir, "model.safetensors"))).toBe(true);
+    expect(existsSync(join(dir, "model.safetensors.index.json"))).toBe(false);
+    expect(maxAbsDiff(await logitsOf(dir), reference)).toBe(0);
+  });
+
+  it("shards large checkpoints with an index that lists every tensor", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "roboalign-shards-"));
+    await saveCheckpoint(core, source.handle, dir, source.config.raw, { maxShardBytes: 20_000 });
+    const index = JSON.parse(readFileSync(join(dir, "model.safetensors.index.json"), "utf8")) as { weight_map: Record<string, string> };
+    const files = new Set(Object.values(index.weight_map));
+    expect(files.size).toBeGreaterThan(2);
+    expect([...files].every((f) => /^model-\d{5}-of-\d{5}\.safetensors$/.test(f))).toBe(true);
+    expect(Object.keys(index.weight_map)).toHaveLength(27);
+    expect(maxAbsDiff(await logitsOf(dir), reference)).toBe(0);
+  });
+
+  it("saves bf16 weights that load and stay close", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "roboalign-bf16-"));
+    await saveCheckpoint(core, source.handle, dir, source.config.raw, { dtype: "bfloat16" });
+    expect(JSON.parse(readFileSync(join(dir, "config.json"), "utf8")).torch_dtype).toBe("bfloat16");
+    expect(maxAbsDiff(await logitsOf(dir), reference)).toBeLessThan(0.1);
+  });
+
+  it.skipIf(!hasTransformers())(`loads in transformers with identical logits${hasTransformers() ? "" : ` — skipped: ${TRANSFORMERS_MISSING}`}`, async () => {
+    for (const tie of [false, true]) {
+      const config = { ...source.config.text, tieWordEmbeddings: tie, vocabSize: 50 };
+      const h = await core.initModel({ config, device: "cpu", dtype: "float32", seed: 3 });
+      const dir = mkdtempSync(join(tmpdir(), "roboalign-hf-"));
+      await saveCheckpoint(core, h, dir, textConfigJson(config));
+      const mine = (await core.forward(h, { inputIds: Int32Array.from(ids), batch: 1, seqLen: ids.length }, {})).logits!;
+      await core.dispose(h);
+      const out = join(dir, "hf.json");
+      const r = spawnSync(python, [join(repoRoot, "scripts", "reference", "hf_forward.py"), "--model", dir, "--input-ids", ids.join(","), "--out", out], { encoding: "utf8" });
+      expect(r.status, r.stderr).toBe(0);
+      const hf = JSON.parse(readFileSync(out, "utf8")) as { logits: number[][][]; missing: string[]; unexpected: string[] };
+      expect(hf.missing).toEqual([]);
+      expect(hf.unexpected).toEqual([]);
+      expect(maxAbsDiff(Float32Array.from(hf.logits[0].flat()), mine)).toBeLessThan(1e-5);
+    }
+  });
+});
