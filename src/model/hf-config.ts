@@ -75,9 +75,12 @@ export function parseHfConfig(raw: unknown): ParsedHfConfig {
   const ropeParams = field(raw, "rope_parameters");
   const ropeScaling = field(raw, "rope_scaling");
   const rope = isObject(ropeParams) ? ropeParams : isObject(ropeScaling) ? ropeScaling : {};
-  const ropeType = String(rope.rope_type ?? rope.type ?? "default");
-  if (!["default", "mrope"].includes(ropeType)) {
-    throw new ConfigError(`config.json: rope type "${ropeType}" is not supported (supported: default, mrope)`);
+  for (const r of [ropeParams, ropeScaling]) {
+    if (!isObject(r)) continue;
+    const ropeType = String(r.rope_type ?? r.type ?? "default");
+    if (!["default", "mrope"].includes(ropeType)) {
+      throw new ConfigError(`config.json: rope type "${ropeType}" is not supported (supported: default, mrope)`);
+    }
   }
   const theta = typeof rope.rope_theta === "number" ? rope.rope_theta : num(raw, "rope_theta", 10000);
   let mropeSection: [number, number, number] | null = null;
