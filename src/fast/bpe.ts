@@ -205,32 +205,57 @@ export class BpeModel {
       next[pos] = after;
       if (after !== -1) prev[after] = pos;
       const before = prev[pos];
-      // Three leaves change: the absorbed symbol's, this position's and the previous one's.
-      for (let step = 0; step < 3; step++) {
-        let leaf: number;
-        let key = Infinity;
-        if (step === 0) leaf = right;
-        else if (step === 1) {
-          leaf = pos;
-          if (after !== -1) {
-            const r = pairRanks.get(newId, sym[after]);
-            if (r >= 0) key = r * POS_LIMIT + pos;
+      // Three leaves change: the absorbed symbol's (now none), this position's and the
+      // previous one's. Their paths to the root are recomputed together where they meet.
+      let kPos = Infinity;
+      if (after !== -1) {
+        const r = pairRanks.get(newId, sym[after]);
+        if (r >= 0) kPos = r * POS_LIMIT + pos;
+      }
+      let a = -1;
+      if (before >= 0) {
+        const r = pairRanks.get(sym[before], newId);
+        a = leaves + before;
+        tree[a] = r >= 0 ? r * POS_LIMIT + before : Infinity;
+        a >>= 1;
+      }
+      let b = leaves + pos;
+      let c = leaves + right;
+      tree[b] = kPos;
+      tree[c] = Infinity;
+      b >>= 1;
+      c >>= 1;
+      // Below the meeting point every node on the three paths is recomputed.
+      // The leaves sit at one depth, so a ≤ b ≤ c stay level with each other.
+      while (b !== c || (a !== -1 && a !== b)) {
+        let l: number;
+        let r: number;
+        if (a !== -1) {
+          if (a !== b) {
+            l = tree[2 * a];
+            r = tree[2 * a + 1];
+            tree[a] = l < r ? l : r;
           }
-        } else {
-          if (before < 0) break;
-          leaf = before;
-          const r = pairRanks.get(sym[before], newId);
-          if (r >= 0) key = r * POS_LIMIT + before;
+          a >>= 1;
         }
-        let j = leaves + leaf;
-        tree[j] = key;
-        for (j >>= 1; j >= 1; j >>= 1) {
-          const l = tree[2 * j];
-          const r = tree[2 * j + 1];
-          const m = l < r ? l : r;
-          if (tree[j] === m) break;
-          tree[j] = m;
+        l = tree[2 * b];
+        r = tree[2 * b + 1];
+        tree[b] = l < r ? l : r;
+        if (c !== b) {
+          l = tree[2 * c];
+          r = tree[2 * c + 1];
+          tree[c] = l < r ? l : r;
         }
+        b >>= 1;
+        c >>= 1;
+      }
+      // Above it, one path, stopping once a node keeps its value.
+      for (; b >= 1; b >>= 1) {
+        const l = tree[2 * b];
+        const r = tree[2 * b + 1];
+        const m = l < r ? l : r;
+        if (tree[b] === m) break;
+        tree[b] = m;
       }
     }
     out.reserve(out.length + n);

@@ -17,3 +17,4 @@ export * from "./npy.js";
 export * from "./actions-io.js";
 export * from "./processor-dir.js";
 export * from "./action-vocab.js";
+export * from "./stats.js";

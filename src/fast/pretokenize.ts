@@ -4,7 +4,8 @@
 //   's|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+
 //
 // with `\s` the Unicode White_Space set of the Rust engine (it includes U+0085, which JS `\s`
-// does not). Letters and numbers come from the JS engine's `\p{L}` / `\p{N}`. A hand-written
+// does not). Letters and numbers come from the JS engine's `\p{L}` / `\p{N}`, except for three
+// code points whose class changed between the two engines' Unicode versions. A hand-written
 // scanner avoids building strings on the encode hot path; `BYTELEVEL_SPLIT_REGEX` is the same
 // pattern as a JS RegExp.
 
@@ -24,6 +25,14 @@ export const CLASS_NUMBER = 3;
 export const CLASS_SPACE = 4;
 
 const classes = new Uint8Array(0x110000); // 0 = not computed yet
+
+/**
+ * Letters in the JS engine's (newer) Unicode tables that the reference's regex engine treats as
+ * "other" (probed in reference/fast.md's regex_classes fixture, code points < 12288).
+ */
+const REFERENCE_OTHER = [0x088f, 0x0c5c, 0x0cdc];
+for (const cp of REFERENCE_OTHER) classes[cp] = CLASS_OTHER;
+
 const LETTER_RE = /^\p{L}$/u;
 const NUMBER_RE = /^\p{N}$/u;
 

@@ -31,8 +31,9 @@ export function quantizeToCodePoints(
 ): number {
   for (let i = 0; i < count; i++) {
     const v = roundHalfEven(coef[i] * scale) - minToken;
-    const u = v > 0 ? v : 0;
-    if (!(u <= MAX_CODE_POINT) || isSurrogate(u)) return i; // NaN fails the comparison too
+    if (v !== v) return i; // NaN: np.maximum keeps it and the int cast has no code point
+    const u = v > 0 ? v : 0; // −∞ clamps to 0, as np.maximum does
+    if (u > MAX_CODE_POINT || isSurrogate(u)) return i;
     out[i] = u;
   }
   return -1;

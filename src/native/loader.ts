@@ -25,7 +25,7 @@ export function addonCandidates(): string[] {
   const list = [
     process.env.ROBOALIGN_ADDON,
     join(root, "build", "Release", "roboalign_core.node"),
-    join(root, "build-gyp", "Release", "roboalign_core.node"),
+    join(root, "build-gyp", "build", "Release", "roboalign_core.node"),
   ];
   return list.filter((p): p is string => Boolean(p)).map((p) => resolve(p));
 }

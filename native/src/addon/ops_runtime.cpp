@@ -1,5 +1,6 @@
 // runtimeInfo (versions, devices, threads) and matmulBenchmark (a timed fp32 GEMM loop).
 #include <ATen/Parallel.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 
 #include <chrono>
 
@@ -26,8 +27,17 @@ Napi::Value runtime_info(const Napi::CallbackInfo& info) {
   const bool cuda = torch::cuda::is_available();
   o.Set("compiledWithCuda", Napi::Boolean::New(env, at::hasCUDA()));
   o.Set("cudaAvailable", Napi::Boolean::New(env, cuda));
-  o.Set("cudaVersion", env.Null());
-  o.Set("cudnnVersion", env.Null());
+  // Version queries go through ATen's CUDA hooks, which exist (and throw) in CPU-only builds too.
+  auto version = [&](auto query) -> Napi::Value {
+    try {
+      const long v = static_cast<long>(query());
+      return v > 0 ? Napi::Value(Napi::String::New(env, std::to_string(v))) : env.Null();
+    } catch (...) {
+      return env.Null();
+    }
+  };
+  o.Set("cudaVersion", cuda ? version([] { return at::detail::getCUDAHooks().versionCUDART(); }) : env.Null());
+  o.Set("cudnnVersion", cuda ? version([] { return at::detail::getCUDAHooks().versionCuDNN(); }) : env.Null());
   auto devices = Napi::Array::New(env);
   auto cpu = Napi::Object::New(env);
   cpu.Set("name", "cpu");
@@ -35,7 +45,8 @@ Napi::Value runtime_info(const Napi::CallbackInfo& info) {
   cpu.Set("totalMemory", env.Null());
   devices.Set(0u, cpu);
   if (cuda) {
-    for (size_t i = 0; i < torch::cuda::device_count(); ++i) {
+    const size_t count = static_cast<size_t>(torch::cuda::device_count());
+    for (size_t i = 0; i < count; ++i) {
       auto d = Napi::Object::New(env);
       d.Set("name", "cuda:" + std::to_string(i));
       d.Set("type", "cuda");

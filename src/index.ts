@@ -1,0 +1,22 @@
+// Programmatic API of the roboalign package.
+//
+//   import { getNativeCore, loadCheckpoint } from "roboalign";
+//   const core = getNativeCore();
+//   const { handle } = await loadCheckpoint(core, "path/to/checkpoint");
+//   const out = await core.generate(handle, { promptIds, promptOffsets, maxNewTokens: 32, temperature: 0, seed: 0 });
+//   await core.dispose(handle);
+//
+// Everything that runs on the model goes through the NativeCore contract (src/native/contract.ts);
+// `createMockCore()` gives a pure-TypeScript stand-in with the same behaviour for tests.
+
+export type * from "./native/contract.js";
+export { getNativeCore, checkedCore } from "./native/core.js";
+export { createMockCore } from "./native/mock-core.js";
+export { NativeCoreError } from "./native/errors.js";
+export { loadNativeAddon, addonCandidates } from "./native/loader.js";
+export { loadCheckpoint, saveCheckpoint, readHfConfig, type LoadedModel } from "./model/checkpoint.js";
+export { parseHfConfig, textConfigJson, ConfigError, type ParsedHfConfig } from "./model/hf-config.js";
+export { readCheckpointManifest, readSafetensorsHeader } from "./model/safetensors.js";
+export { TEXT_PRESETS, textPreset } from "./model/presets.js";
+export { textModelParams } from "./model/text-weights.js";
+export { main as runCli } from "./cli/main.js";

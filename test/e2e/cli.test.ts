@@ -1,0 +1,51 @@
+// The installed command line, end to end: doctor, model init, generate (built dist/ + addon).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { hasAddon, hasShared, repoRoot, sharedDir } from "../helpers/paths.js";
+
+const bin = join(repoRoot, "bin", "roboalign.js");
+const built = existsSync(join(repoRoot, "dist", "cli", "main.js"));
+const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 120_000 });
+
+describe.skipIf(!built || !hasAddon)(`roboalign CLI${built && hasAddon ? "" : " — skipped: run `npm run setup` first (dist/ and the addon)"}`, () => {
+  it("doctor loads the addon in a child process and reports versions", () => {
+    const r = run("doctor", "--json");
+    expect(r.status, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout) as { node: string; addon: { ok: boolean; info: { libtorchVersion: string; devices: { name: string }[] } } };
+    expect(report.node).toBe(process.version);
+    expect(report.addon.ok).toBe(true);
+    expect(report.addon.info.libtorchVersion).toMatch(/^2\./);
+    expect(report.addon.info.devices[0].name).toBe("cpu");
+  });
+
+  it("initialises a tiny checkpoint and generates from it deterministically", () => {
+    const dir = mkdtempSync(join(tmpdir(), "roboalign-cli-"));
+    const init = run("model", "init", "--preset", "tiny", "--out", dir, "--seed", "5");
+    expect(init.status, init.stderr).toBe(0);
+    const gen = () => run("generate", "--model", dir, "--input-ids", "1,2,3", "--max-new-tokens", "6", "--temperature", "0", "--json");
+    const a = gen();
+    expect(a.status, a.stderr).toBe(0);
+    const parsed = JSON.parse(a.stdout) as { ids: number[]; logprobs: number[] };
+    expect(parsed.ids).toHaveLength(6);
+    expect(parsed.logprobs.every((x) => x <= 0)).toBe(true);
+    expect(gen().stdout).toBe(a.stdout);
+  });
+
+  it.skipIf(!hasShared)("generates the transformers greedy tokens of the reference fixture", () => {
+    const ids = "481,48,198,261,25,264,109,178,13,482,198,481,72,198,5,77,300,12,400,9,482,198,481,91,198";
+    const r = run("generate", "--model", join(sharedDir, "fixtures", "qwen2_5_vl", "tiny_untied"), "--input-ids", ids, "--max-new-tokens", "8", "--stop-ids", "none", "--json");
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).ids).toEqual([209, 92, 425, 389, 194, 411, 97, 209]);
+  });
+
+  it("explains bad input instead of crashing", () => {
+    const r = run("generate", "--model", "/nonexistent/model", "--input-ids", "1,2");
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/config\.json not found/);
+    const bad = run("generate", "--model", "/tmp", "--input-ids", "1,x");
+    expect(bad.stderr).toMatch(/--input-ids expects comma-separated non-negative integers/);
+  });
+});
