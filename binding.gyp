@@ -17,7 +17,7 @@
       ],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++20"],
-      "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-fvisibility=hidden", "-Wno-unused-parameter"],
+      "cflags_cc": ["<!@(node scripts/gyp-config.mjs cflags_cc)", "-fexceptions", "-frtti", "-fvisibility=hidden", "-Wno-unused-parameter"],
       "libraries": ["<!@(node scripts/gyp-config.mjs libraries)"],
       "ldflags": ["<!@(node scripts/gyp-config.mjs ldflags)"]
     }

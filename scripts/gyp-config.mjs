@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Build settings for binding.gyp, derived from the same places CMakeLists.txt uses: the libtorch
-// discovery of scripts/find-torch.mjs, TorchConfig.cmake's ABI flag, and native/src/**/*.cpp.
+// discovery of scripts/find-torch.mjs, TorchConfig.cmake's ABI flag and C++ standard, and
+// native/src/**/*.cpp.
 // `node scripts/gyp-config.mjs FIELD` prints one field as whitespace-separated words for gyp's
 // <!@(...) expansion; without a field it prints everything as JSON.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -22,6 +23,7 @@ export function gypConfig() {
   const torch = findTorch();
   const cmake = readFileSync(join(torch.cmakePrefix, "Torch", "TorchConfig.cmake"), "utf8");
   const abi = /_GLIBCXX_USE_CXX11_ABI=(\d)/.exec(cmake)?.[1] ?? "1";
+  const std = /CXX_STANDARD (\d+)/.exec(cmake)?.[1] ?? "17";
   const version = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")).version;
   const libs = ["torch", "torch_cpu", "c10"];
   for (const extra of ["torch_cuda", "c10_cuda"]) {
@@ -33,6 +35,7 @@ export function gypConfig() {
     defines: [`_GLIBCXX_USE_CXX11_ABI=${abi}`, `ROBOALIGN_VERSION="${version}"`],
     libraries: [`-L${torch.libDir}`, ...libs.map((l) => `-l${l}`)],
     ldflags: [`-Wl,-rpath,${torch.libDir}`, "-Wl,--no-as-needed"],
+    cflags_cc: [`-std=c++${std}`],
   };
 }
 

@@ -33,8 +33,10 @@ fi
 
 # 3. Python environment with the PyTorch CPU wheel (unless TORCH_DIR points at a libtorch).
 PY=.venv/bin/python
-PIP=(.venv/bin/pip install --retries 0 --timeout 20 --disable-pip-version-check -q
+PIP=(pip_install --retries 0 --timeout 20 --disable-pip-version-check -q
      --extra-index-url https://download.pytorch.org/whl/cpu)
+# pip warns once per package about configured index folders that lack it; keep the real errors.
+pip_install() { .venv/bin/pip install "$@" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2); }
 if [[ ! -x $PY ]]; then
   say "creating .venv"
   python3 -m venv .venv

@@ -103,7 +103,7 @@ export function addActionTokens<T extends object>(tokenizerJson: T, size: number
 }
 
 /** A copy of a tokenizer_config.json with the action tokens in `added_tokens_decoder` (transformers reads both files). */
-export function addActionTokensToTokenizerConfig<T extends object>(config: T, vocab: ActionVocab): T {
+export function addActionTokensToTokenizerConfig<T extends object>(config: T, vocab: ActionVocab): T & { added_tokens_decoder: Record<string, unknown> } {
   const decoder = { ...((config as Record<string, unknown>).added_tokens_decoder as Record<string, unknown> | undefined) };
   const put = (id: number, content: string) => {
     decoder[String(id)] = { content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: false };

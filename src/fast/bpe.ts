@@ -69,8 +69,14 @@ export class BpeModel {
       }
       if (id > maxId) maxId = id;
     }
+    // Ids must be unique: decoding needs one token per id, and the merge order below relies on
+    // distinct tokens having distinct ids.
     const idToToken: (string | undefined)[] = new Array(maxId + 1);
-    for (const [token, id] of vocab) idToToken[id] = token; // later duplicates win, as in a Rust HashMap rebuild
+    for (const [token, id] of vocab) {
+      const other = idToToken[id];
+      if (other !== undefined) throw new FastInputError(`vocab maps both ${JSON.stringify(other)} and ${JSON.stringify(token)} to id ${id}`);
+      idToToken[id] = token;
+    }
     this.idToToken = idToToken;
 
     for (let b = 0; b < 256; b++) {
@@ -172,10 +178,12 @@ export class BpeModel {
       prev[i] = i - 1;
       next[i] = i + 1 < n ? i + 1 : -1;
     }
-    // tokenizers pops merge candidates from a heap and skips stale ones; since a live pair's
-    // concatenation only grows, the candidate it accepts is always the current adjacent pair of
-    // lowest (rank, position). A tournament tree over positions finds that pair directly: leaf i
-    // holds rank · 2^22 + i for the pair starting at symbol i (∞ if none), each node the minimum.
+    // tokenizers pops (rank, position) merge candidates from a heap and skips stale ones (whose
+    // current pair no longer yields the same token). The pair at a position only ever grows, so
+    // with unique ids no stale candidate passes that check: the merge made is always the current
+    // adjacent pair of lowest (rank, position). A tournament tree over positions finds it
+    // directly: leaf i holds rank · 2^22 + i for the pair starting at symbol i (∞ if none), and
+    // each node the minimum of its children.
     let leaves = 1;
     while (leaves < n) leaves <<= 1;
     if (2 * leaves > this.tree.length) this.tree = new Float64Array(2 * leaves);
@@ -263,7 +271,7 @@ export class BpeModel {
   }
 
   /**
-   * Appends the bytes of each id to `out` (growing it) and returns the new byte count; ids with
+   * Appends the bytes of each id to `out.data` (growing it) and advances `out.length`; ids with
    * no vocab entry are skipped, as tokenizers' decode does. Ids must already be validated as
    * non-negative integers.
    */

@@ -56,11 +56,11 @@ describe.skipIf(!hasAddon)(`SFT step vs transformers${hasAddon ? "" : ` — skip
     for (const [k, t] of ref) {
       if (!k.startsWith("after.")) continue;
       const name = k.slice(6);
-      // Adam's first step moves each weight by about lr; compare to 1e-5 absolute.
+      // Adam normalises each gradient, so tiny gradients amplify fp32 rounding: allow 3e-5 of a ~1e-2 step.
       const got = after.get(name)!.data;
       let worst = 0;
       got.forEach((x, i) => (worst = Math.max(worst, Math.abs(x - t.data[i]))));
-      expect(worst, `${name}: ${worst}`).toBeLessThan(1e-5);
+      expect(worst, `${name}: ${worst}`).toBeLessThan(3e-5);
     }
   });
 

@@ -1,8 +1,9 @@
 // Every CLI command, in the order `roboalign --help` lists them.
 import type { CommandModule } from "yargs";
 import { doctorCommand } from "./doctor.js";
+import { fastCommand } from "./fast.js";
 import { generateCommand } from "./generate.js";
 import { modelCommand } from "./model.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [doctorCommand, modelCommand, generateCommand];
+export const commands: CommandModule<any, any>[] = [doctorCommand, modelCommand, generateCommand, fastCommand];
