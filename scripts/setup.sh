@@ -53,7 +53,7 @@ fi
 # 4. node_modules, reinstalled only when package-lock.json changed.
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "npm ci"
-  npm ci --no-audit --no-fund
+  ROBOALIGN_SETUP=1 npm ci --no-audit --no-fund
 fi
 
 # 5. Native addon: cmake-js configures once, then builds incrementally.
