@@ -13,6 +13,7 @@ if (!existsSync(distIndex)) {
   process.exit(1);
 }
 const fast = await import(distIndex);
+const { rng } = await import(path.join(root, "dist/util/random.js"));
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -24,17 +25,6 @@ const nChunks = arg("--chunks", 20000);
 const nFit = arg("--fit-chunks", 100000);
 const asJson = process.argv.includes("--json");
 
-// Deterministic PRNG (mulberry32) and Box–Muller normals.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function makeChunks(n, seed) {
   const r = rng(seed);
   const normal = () => Math.sqrt(-2 * Math.log(r() + 1e-300)) * Math.cos(2 * Math.PI * r());

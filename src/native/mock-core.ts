@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalKey, textModelParams } from "../model/text-weights.js";
+import { gaussian, rng } from "../util/random.js";
 import type {
   DType,
   ForwardResult,
@@ -37,22 +38,6 @@ interface MockModel {
   emb: Float64Array;
   adam?: { m: Float64Array; v: Float64Array; t: number; lr: number; b1: number; b2: number; eps: number; wd: number; clip: number };
   busy: Promise<unknown>;
-}
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(r: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 }
 
 function logSoftmax(row: Float64Array, temperature: number): Float64Array {

@@ -40,17 +40,7 @@ export interface ActionsFixture {
   heldout: number[][][];
 }
 
-/** Deterministic PRNG (mulberry32) for generated test inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from "../../../src/util/random.js";
 
 /** Suite title that says why it is skipped when the reference fixtures are absent. */
 export function fixtureSuite(name: string): string {
