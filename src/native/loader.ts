@@ -32,15 +32,18 @@ export function addonCandidates(): string[] {
 
 let cached: { path: string; core: NativeCore } | undefined;
 
-/** The raw native core (cached per process). Throws one explanatory error when none loads. */
-export function loadNativeAddon(): { path: string; core: NativeCore } {
+/**
+ * The raw native core (cached per process), from the first candidate that loads. Throws one
+ * explanatory error when none does.
+ */
+export function loadNativeAddon(candidates: string[] = addonCandidates()): { path: string; core: NativeCore } {
   if (cached) return cached;
   // libtorch's OpenMP threads spin-wait by default, and on a few cores that starves the JS
   // thread and the executor (10× slower steps for small models). libgomp reads this variable
   // when the addon's libraries load, so it must be set before the require below.
   process.env.OMP_WAIT_POLICY ??= "PASSIVE";
   const tried: string[] = [];
-  for (const path of addonCandidates()) {
+  for (const path of candidates) {
     if (!existsSync(path)) {
       tried.push(`${path}: not built`);
       continue;
