@@ -48,6 +48,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     process.stderr.write(`unknown field ${field} (known: ${Object.keys(config).join(", ")})\n`);
     process.exit(1);
   } else {
-    process.stdout.write(`${config[field].join(" ")}\n`);
+    // gyp splits <!@(...) output like a shell: quote words that carry quotes or spaces.
+    const quote = (w) => (/^[\w./=+,:@-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
+    process.stdout.write(`${config[field].map(quote).join(" ")}\n`);
   }
 }
