@@ -16,4 +16,5 @@ export TORCH_DIR
 ( cd "$stage"
   [[ -f build/Makefile ]] || npx node-gyp configure
   npx node-gyp build -j "${ROBOALIGN_BUILD_JOBS:-$(nproc)}" )
+echo "[check-gyp] contract suite against $stage/build/Release/roboalign_core.node" >&2
 ROBOALIGN_ADDON="$stage/build/Release/roboalign_core.node" npx vitest run test/contract
