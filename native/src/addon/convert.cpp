@@ -111,6 +111,47 @@ std::vector<uint8_t> uint8_array(const Napi::Value& v, const char* name) {
   return std::vector<uint8_t>(a.Data(), a.Data() + a.ElementLength());
 }
 
+std::vector<float> float32_vector(const Napi::Value& v, const char* name) {
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) bad("a Float32Array", name, v);
+  auto a = v.As<Napi::Float32Array>();
+  return std::vector<float>(a.Data(), a.Data() + a.ElementLength());
+}
+
+void read_images(const Napi::Object& o, std::vector<float>* pixels, std::vector<int32_t>* grids) {
+  auto pv = o.Get("pixelValues");
+  auto grid = o.Get("imageGridThw");
+  const bool has_pv = !pv.IsUndefined() && !pv.IsNull();
+  const bool has_grid = !grid.IsUndefined() && !grid.IsNull();
+  if (has_pv != has_grid) fail(ErrorCode::InvalidArgument, "pixelValues and imageGridThw go together: give both or neither");
+  if (!has_pv) return;
+  *pixels = float32_vector(pv, "pixelValues");
+  *grids = int32_array(grid, "imageGridThw");
+}
+
+std::optional<VisionSpec> vision_spec(const Napi::Object& o) {
+  auto v = o.Get("vision");
+  if (v.IsUndefined() || v.IsNull()) return std::nullopt;
+  if (!v.IsObject()) bad("an object", "vision", v);
+  auto vo = v.As<Napi::Object>();
+  auto c = object_field(vo, "config");
+  VisionSpec spec;
+  spec.image_token_id = integer(vo, "imageTokenId");
+  auto& vc = spec.config;
+  vc.depth = integer(c, "depth");
+  vc.hidden_size = integer(c, "hiddenSize");
+  vc.intermediate_size = integer(c, "intermediateSize");
+  vc.num_heads = integer(c, "numHeads");
+  vc.in_channels = integer(c, "inChannels");
+  vc.out_hidden_size = integer(c, "outHiddenSize");
+  vc.patch_size = integer(c, "patchSize");
+  vc.temporal_patch_size = integer(c, "temporalPatchSize");
+  vc.spatial_merge_size = integer(c, "spatialMergeSize");
+  vc.window_size = integer(c, "windowSize");
+  vc.fullatt_block_indexes = int_list(c.Get("fullattBlockIndexes"), "fullattBlockIndexes");
+  vc.rms_norm_eps = number_or(c, "rmsNormEps", 1e-6);
+  return spec;
+}
+
 int64_t handle_arg(const Napi::CallbackInfo& info, size_t index) {
   if (info.Length() <= index || !info[index].IsNumber()) {
     bad("a model handle", "model", info.Length() > index ? info[index] : info.Env().Undefined());
@@ -170,6 +211,7 @@ TokenBatch token_batch(const Napi::Object& o, bool with_labels) {
   auto pos = o.Get("positionIds");
   if (!pos.IsUndefined() && !pos.IsNull()) b.positions = int32_array(pos, "positionIds");
   if (with_labels) b.labels = int32_array(o.Get("labels"), "labels");
+  read_images(o, &b.pixel_values, &b.image_grid_thw);
   return b;
 }
 

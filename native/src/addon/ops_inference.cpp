@@ -4,6 +4,7 @@
 #include "addon/job.h"
 #include "addon/ops.h"
 #include "engine/forward.h"
+#include "engine/multimodal.h"
 #include "sampling/generate.h"
 
 namespace roboalign::addon {
@@ -108,6 +109,7 @@ Napi::Value generate_op(const Napi::CallbackInfo& info) {
     req.seed = static_cast<uint64_t>(integer(o, "seed"));
     auto pos = o.Get("positionIds");
     if (!pos.IsUndefined() && !pos.IsNull()) req.positions = int32_array(pos, "positionIds");
+    read_images(o, &req.pixel_values, &req.image_grid_thw);
     auto deltas = o.Get("ropeDeltas");
     if (!deltas.IsUndefined() && !deltas.IsNull()) req.rope_deltas = int32_array(deltas, "ropeDeltas");
     auto m = slot.model;
@@ -138,12 +140,54 @@ Napi::Value generate_op(const Napi::CallbackInfo& info) {
   });
 }
 
+struct EncodeOut {
+  qwen2_5_vl::VisionOutputs outputs;
+};
+
+// The vision tower alone: merged image embeddings, optionally the patch embeddings and every
+// block's output (parity checks, feature caching).
+Napi::Value encode_images_op(const Napi::CallbackInfo& info) {
+  auto env = info.Env();
+  return guarded(env, "encodeImages", [&]() -> Napi::Value {
+    auto& slot = AddonState::of(env).slot(handle_arg(info, 0));
+    auto images = object_arg(info, 1, "images");
+    std::vector<float> pixels;
+    std::vector<int32_t> grids;
+    read_images(images, &pixels, &grids);
+    check(!grids.empty(), ErrorCode::InvalidArgument, "encodeImages needs pixelValues and imageGridThw");
+    auto o = info.Length() > 2 && info[2].IsObject() ? info[2].As<Napi::Object>() : Napi::Object::New(env);
+    const bool blocks = boolean_or(o, "blocks", false);
+    auto m = slot.model;
+    return Job<EncodeOut>::submit(
+        env, AddonState::of(env).executors.for_device(slot.executor_key), "encodeImages",
+        [m, pixels, grids, blocks] {
+          check(m->has_vision(), ErrorCode::InvalidArgument, "this model has no vision tower");
+          torch::NoGradGuard no_grad;
+          const int64_t pd = m->visual->config.patch_dim();
+          check(pixels.size() % pd == 0, ErrorCode::Shape, "pixelValues length is not a multiple of the patch size " + std::to_string(pd));
+          auto px = torch::from_blob(const_cast<float*>(pixels.data()), {static_cast<int64_t>(pixels.size()) / pd, pd}, torch::kFloat32);
+          return EncodeOut{m->visual->forward(px, parse_grids(grids), blocks)};
+        },
+        [](Napi::Env env, EncodeOut& r) -> Napi::Value {
+          auto o = Napi::Object::New(env);
+          o.Set("imageEmbeds", float32_array(env, r.outputs.image_embeds));
+          o.Set("embedShape", shape_array(env, r.outputs.image_embeds.sizes()));
+          o.Set("patchEmbeds", float32_array(env, r.outputs.patch_embeds));
+          auto blocks = Napi::Array::New(env, r.outputs.block_outputs.size());
+          for (size_t i = 0; i < r.outputs.block_outputs.size(); ++i) blocks.Set(static_cast<uint32_t>(i), float32_array(env, r.outputs.block_outputs[i]));
+          o.Set("blockOutputs", blocks);
+          return o;
+        });
+  });
+}
+
 }  // namespace
 
 void register_inference_ops(Napi::Env env, Napi::Object exports) {
   exports.Set("forward", Napi::Function::New(env, forward_op, "forward"));
   exports.Set("logprobs", Napi::Function::New(env, logprobs_op, "logprobs"));
   exports.Set("generate", Napi::Function::New(env, generate_op, "generate"));
+  exports.Set("encodeImages", Napi::Function::New(env, encode_images_op, "encodeImages"));
 }
 
 }  // namespace roboalign::addon

@@ -32,13 +32,14 @@ Napi::Value load_model(const Napi::CallbackInfo& info) {
   return guarded(env, "loadModel", [&]() -> Napi::Value {
     auto o = object_arg(info, 0, "options");
     auto config = text_config(object_field(o, "config"));
+    auto vision = vision_spec(o);
     auto weights = weight_entries(o.Get("weights"));
     auto device = string_or(o, "device", "cpu");
     auto dtype = string_or(o, "dtype", "float32");
     auto key = executor_key(device);
     return Job<ModelPtr>::submit(
         env, AddonState::of(env).executors.for_device(key), "loadModel",
-        [=] { return load_text_model(config, weights, device, dtype); },
+        [=] { return load_text_model(config, vision, weights, device, dtype); },
         [key](Napi::Env env, ModelPtr& m) { return register_model(env, m, key); });
   });
 }
@@ -48,13 +49,14 @@ Napi::Value init_model(const Napi::CallbackInfo& info) {
   return guarded(env, "initModel", [&]() -> Napi::Value {
     auto o = object_arg(info, 0, "options");
     auto config = text_config(object_field(o, "config"));
+    auto vision = vision_spec(o);
     auto device = string_or(o, "device", "cpu");
     auto dtype = string_or(o, "dtype", "float32");
     auto seed = static_cast<uint64_t>(integer(o, "seed"));
     auto key = executor_key(device);
     return Job<ModelPtr>::submit(
         env, AddonState::of(env).executors.for_device(key), "initModel",
-        [=] { return init_text_model(config, device, dtype, seed); },
+        [=] { return init_text_model(config, vision, device, dtype, seed); },
         [key](Napi::Env env, ModelPtr& m) { return register_model(env, m, key); });
   });
 }

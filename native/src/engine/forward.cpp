@@ -1,15 +1,16 @@
 // Full-sequence forward passes over right-padded batches.
 #include "engine/forward.h"
 
+#include "engine/multimodal.h"
 #include "model/qwen2/attention_mask.h"
 #include "runtime/errors.h"
 
 namespace roboalign {
 
-qwen2::ModelOutput run_decoder(TextModel& m, const BatchTensors& t, const std::vector<int64_t>& hidden_layers,
-                               bool need_final) {
+qwen2::ModelOutput run_decoder(TextModel& m, const BatchTensors& t, const TokenBatch& b,
+                               const std::vector<int64_t>& hidden_layers, bool need_final) {
   auto mask = qwen2::causal_padding_mask(t.valid, t.ids.size(1));
-  auto embeds = m.net->embed(t.ids);
+  auto embeds = input_embeddings(m, t.ids, t.valid, b.pixel_values, b.image_grid_thw);
   return m.net->model->forward(embeds, t.positions, mask, /*cache=*/nullptr, hidden_layers, need_final);
 }
 
@@ -19,7 +20,7 @@ ForwardResult forward(TextModel& m, const ForwardRequest& req) {
   torch::NoGradGuard no_grad;
   auto t = to_tensors(req.batch, m.config().vocab_size, m.device);
   const bool want_logits = req.logits != "none";
-  auto out = run_decoder(m, t, req.hidden_layers, want_logits);
+  auto out = run_decoder(m, t, req.batch, req.hidden_layers, want_logits);
   ForwardResult r;
   if (req.logits == "all") {
     r.logits = m.net->logits(out.last_hidden).to(torch::kCPU, torch::kFloat32);
@@ -36,7 +37,7 @@ LogprobsResult logprobs(TextModel& m, const LogprobsRequest& req) {
   check(req.temperature > 0, ErrorCode::InvalidArgument, "temperature must be positive for log-probs");
   torch::NoGradGuard no_grad;
   auto t = to_tensors(req.batch, m.config().vocab_size, m.device);
-  auto out = run_decoder(m, t, {}, true);
+  auto out = run_decoder(m, t, req.batch, {}, true);
   const int64_t B = t.ids.size(0), T = t.ids.size(1);
   LogprobsResult r;
   r.logprobs = torch::zeros({B, T}, torch::kFloat32);

@@ -37,7 +37,8 @@ struct LogprobsResult {
 LogprobsResult logprobs(TextModel& m, const LogprobsRequest& req);
 
 // Shared by forward, logprobs and training: the decoder over a validated batch.
-qwen2::ModelOutput run_decoder(TextModel& m, const BatchTensors& t, const std::vector<int64_t>& hidden_layers,
-                               bool need_final);
+// `b` supplies the images (if any) whose embeddings fill the image-token positions.
+qwen2::ModelOutput run_decoder(TextModel& m, const BatchTensors& t, const TokenBatch& b,
+                               const std::vector<int64_t>& hidden_layers, bool need_final);
 
 }  // namespace roboalign

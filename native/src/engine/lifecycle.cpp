@@ -9,12 +9,23 @@ namespace roboalign {
 
 namespace {
 
-std::shared_ptr<TextModel> construct(const qwen2::TextConfig& config, const std::string& device, const std::string& dtype) {
+std::shared_ptr<TextModel> construct(const qwen2::TextConfig& config, const std::optional<VisionSpec>& vision,
+                                     const std::string& device, const std::string& dtype) {
   config.validate();
   auto m = std::make_shared<TextModel>();
   m->device = parse_device(device);
   m->dtype = parse_dtype(dtype);
   m->net = qwen2::Qwen2ForCausalLM(config);
+  if (vision) {
+    vision->config.validate();
+    check(vision->config.out_hidden_size == config.hidden_size, ErrorCode::Config,
+          "vision_config.out_hidden_size (" + std::to_string(vision->config.out_hidden_size) +
+              ") must equal the language model's hidden_size (" + std::to_string(config.hidden_size) + ")");
+    check(vision->image_token_id >= 0 && vision->image_token_id < config.vocab_size, ErrorCode::Config,
+          "image_token_id must be a token of the vocabulary");
+    m->visual = m->net->register_module("visual", qwen2_5_vl::VisionTransformer(vision->config));
+    m->image_token_id = vision->image_token_id;
+  }
   return m;
 }
 
@@ -25,10 +36,10 @@ void finish(TextModel& m) {
 
 }  // namespace
 
-std::shared_ptr<TextModel> load_text_model(const qwen2::TextConfig& config,
+std::shared_ptr<TextModel> load_text_model(const qwen2::TextConfig& config, const std::optional<VisionSpec>& vision,
                                            const std::vector<safetensors::WeightEntry>& weights,
                                            const std::string& device, const std::string& dtype) {
-  auto m = construct(config, device, dtype);
+  auto m = construct(config, vision, device, dtype);
   std::map<std::string, torch::Tensor> params;
   for (auto& [name, t] : m->named_parameters()) params[name] = t;
   std::vector<std::string> ignored;
@@ -38,17 +49,15 @@ std::shared_ptr<TextModel> load_text_model(const qwen2::TextConfig& config,
   return m;
 }
 
-std::shared_ptr<TextModel> init_text_model(const qwen2::TextConfig& config, const std::string& device,
-                                           const std::string& dtype, uint64_t seed) {
-  auto m = construct(config, device, dtype);
+std::shared_ptr<TextModel> init_text_model(const qwen2::TextConfig& config, const std::optional<VisionSpec>& vision,
+                                           const std::string& device, const std::string& dtype, uint64_t seed) {
+  auto m = construct(config, vision, device, dtype);
   auto gen = compat::seeded_generator(torch::Device(torch::kCPU), seed);
   torch::NoGradGuard no_grad;
   for (auto& [name, t] : m->named_parameters()) {
-    const bool is_norm = name.find("norm") != std::string::npos;
-    const bool is_bias = name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
-    if (is_norm) {
+    if (is_norm_name(name)) {
       t.fill_(1.0);
-    } else if (is_bias) {
+    } else if (is_bias_name(name)) {
       t.zero_();
     } else {
       t.copy_(at::normal(0.0, config.initializer_range, t.sizes(), gen, torch::kFloat32));

@@ -1,6 +1,7 @@
 // Creating, loading, resizing and saving text models.
 #pragma once
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -9,14 +10,14 @@
 
 namespace roboalign {
 
-std::shared_ptr<TextModel> load_text_model(const qwen2::TextConfig& config,
+std::shared_ptr<TextModel> load_text_model(const qwen2::TextConfig& config, const std::optional<VisionSpec>& vision,
                                            const std::vector<safetensors::WeightEntry>& weights,
                                            const std::string& device, const std::string& dtype);
 
 // Random weights initialised as Hugging Face's Qwen2PreTrainedModel._init_weights does:
 // linear and embedding weights ~ N(0, initializer_range), biases 0, norm weights 1.
-std::shared_ptr<TextModel> init_text_model(const qwen2::TextConfig& config, const std::string& device,
-                                           const std::string& dtype, uint64_t seed);
+std::shared_ptr<TextModel> init_text_model(const qwen2::TextConfig& config, const std::optional<VisionSpec>& vision,
+                                           const std::string& device, const std::string& dtype, uint64_t seed);
 
 // resize_token_embeddings with Hugging Face's mean resizing: new rows ~ N(mean, 1e-9·cov) of the
 // old rows when that covariance is positive definite, else the mean itself. Drops the optimizer.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/qwen2/qwen2_model.h"
+#include "model/qwen2_5_vl/vision_model.h"
 
 namespace roboalign {
 
@@ -20,8 +21,16 @@ struct OptimizerConfig {
   std::vector<std::string> freeze;
 };
 
+// The vision half of a Qwen2.5-VL checkpoint, when it has one.
+struct VisionSpec {
+  qwen2_5_vl::VisionConfig config;
+  int64_t image_token_id = -1;
+};
+
 struct TextModel {
   qwen2::Qwen2ForCausalLM net{nullptr};
+  qwen2_5_vl::VisionTransformer visual{nullptr};  // registered in `net` as "visual" when present
+  int64_t image_token_id = -1;
   torch::Device device{torch::kCPU};
   torch::ScalarType dtype = torch::kFloat32;
   OptimizerConfig optim_config;
@@ -30,9 +39,14 @@ struct TextModel {
   std::vector<std::string> trainable_names;
 
   const qwen2::TextConfig& config() const { return net->config; }
+  bool has_vision() const { return !visual.is_empty(); }
   // Parameter tensors by checkpoint name (the tied lm_head is not a separate parameter).
   std::vector<std::pair<std::string, torch::Tensor>> named_parameters() const;
 };
+
+// Parameter classes shared by initialisation and weight-decay grouping.
+inline bool is_bias_name(const std::string& n) { return n.size() > 5 && n.compare(n.size() - 5, 5, ".bias") == 0; }
+inline bool is_norm_name(const std::string& n) { return n.find("norm") != std::string::npos || n.find(".ln_q.") != std::string::npos; }
 
 torch::Device parse_device(const std::string& name);
 torch::ScalarType parse_dtype(const std::string& name);

@@ -13,6 +13,8 @@ struct TokenBatch {
   std::vector<uint8_t> mask;       // [B * T] or empty (all real)
   std::vector<int32_t> positions;  // [B * T] or [3 * B * T] or empty
   std::vector<int32_t> labels;     // [B * T] or empty (training only)
+  std::vector<float> pixel_values;  // [patches * patch_dim] of all images in the batch, in order
+  std::vector<int32_t> image_grid_thw;  // [images * 3]
 };
 
 struct BatchTensors {

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "compat/torch_compat.h"
+#include "engine/multimodal.h"
 #include "model/qwen2/attention_mask.h"
 #include "model/qwen2/kv_cache.h"
 #include "runtime/errors.h"
@@ -89,7 +90,8 @@ GenerateResult generate(TextModel& m, const GenerateRequest& req) {
 
   // Prefill.
   auto mask = qwen2::causal_padding_mask(valid.narrow(1, 0, P), P);
-  auto out = m.net->model->forward(m.net->embed(ids), pos, mask, &cache, {}, true);
+  auto embeds = input_embeddings(m, ids, valid.narrow(1, 0, P), req.pixel_values, req.image_grid_thw);
+  auto out = m.net->model->forward(embeds, pos, mask, &cache, {}, true);
   auto logits = m.net->logits(out.last_hidden.select(1, P - 1));  // [n, V]
 
   auto done = limits == 0;

@@ -19,6 +19,8 @@ struct GenerateRequest {
   uint64_t seed = 0;
   std::vector<int32_t> positions;    // optional [3 * total prompt tokens] M-RoPE positions
   std::vector<int32_t> rope_deltas;  // optional, per request
+  std::vector<float> pixel_values;    // images of all prompts, in order (their pads are in prompt_ids)
+  std::vector<int32_t> image_grid_thw;
 };
 
 struct GenerateResult {

@@ -46,9 +46,7 @@ OptimizerSummary configure_optimizer(TextModel& m, const OptimizerConfig& config
     summary.trainable += t.numel();
     m.trainable.push_back(t);
     m.trainable_names.push_back(name);
-    const bool is_bias = name.size() > 5 && name.compare(name.size() - 5, 5, ".bias") == 0;
-    const bool is_norm = name.find("norm") != std::string::npos;
-    (is_bias || is_norm ? no_decay : decay).push_back(t);
+    (is_bias_name(name) || is_norm_name(name) ? no_decay : decay).push_back(t);
   }
   check(!m.trainable.empty(), ErrorCode::InvalidArgument, "every parameter is frozen: nothing to train (check the freeze patterns)");
   auto options = torch::optim::AdamWOptions(config.lr)

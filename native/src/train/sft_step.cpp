@@ -33,7 +33,7 @@ double accumulate(TextModel& m, const std::vector<TokenBatch>& micro_batches, in
   double loss_sum = 0;
   for (const auto& b : micro_batches) {
     auto t = to_tensors(b, m.config().vocab_size, m.device);
-    auto out = run_decoder(m, t, {}, true);
+    auto out = run_decoder(m, t, b, {}, true);
     auto hidden = out.last_hidden.narrow(1, 0, t.ids.size(1) - 1);  // predicts positions 1..T-1
     auto target = t.labels.narrow(1, 1, t.ids.size(1) - 1);
     auto keep = target != -100;
