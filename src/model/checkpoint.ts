@@ -25,11 +25,25 @@ export function readHfConfig(dir: string): ParsedHfConfig {
   }
 }
 
-/** Loads the language model of a checkpoint folder. `visual.*` weights are left to the vision tower. */
-export async function loadCheckpoint(core: NativeCore, dir: string, opts: { device?: Device; dtype?: DType } = {}): Promise<LoadedModel> {
+/**
+ * Loads a checkpoint folder: the language model, and for Qwen2.5-VL the vision tower too
+ * (`textOnly` leaves the `visual.*` weights unloaded).
+ */
+export async function loadCheckpoint(
+  core: NativeCore,
+  dir: string,
+  opts: { device?: Device; dtype?: DType; textOnly?: boolean } = {},
+): Promise<LoadedModel> {
   const config = readHfConfig(dir);
-  const weights = readCheckpointManifest(dir).filter((w) => !(config.multimodal && /^(model\.)?visual\./.test(w.name)));
-  const handle = await core.loadModel({ config: config.text, weights, device: opts.device ?? "cpu", dtype: opts.dtype ?? "float32" });
+  const withVision = config.vision !== null && !opts.textOnly;
+  const weights = readCheckpointManifest(dir).filter((w) => withVision || !/^(model\.)?visual\./.test(w.name));
+  const handle = await core.loadModel({
+    config: config.text,
+    vision: withVision ? config.vision! : undefined,
+    weights,
+    device: opts.device ?? "cpu",
+    dtype: opts.dtype ?? "float32",
+  });
   return { handle, config, dir };
 }
 

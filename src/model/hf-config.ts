@@ -1,7 +1,7 @@
 // Reads a Hugging Face config.json of a Qwen2 / Qwen2.5 / Qwen2.5-VL checkpoint in either layout
 // (4.x flat fields with `rope_scaling`, or 5.x `text_config` with `rope_parameters`) into the
 // TextModelConfig the native core takes. Unsupported values are rejected with the field named.
-import type { TextModelConfig } from "../native/contract.js";
+import type { TextModelConfig, VisionSpec } from "../native/contract.js";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -37,8 +37,19 @@ function num(cfg: Json, key: string, fallback?: number): number {
   return v;
 }
 
+/** Token ids of the vision markers (Qwen2-VL family). */
+export interface VisionTokenIds {
+  imageTokenId: number;
+  videoTokenId: number | null;
+  visionStartTokenId: number;
+  visionEndTokenId: number | null;
+}
+
 export interface ParsedHfConfig {
   text: TextModelConfig;
+  /** The vision tower and image-token id of a Qwen2.5-VL checkpoint; null for text models. */
+  vision: VisionSpec | null;
+  visionTokens: VisionTokenIds | null;
   modelType: string;
   /** True for Qwen2.5-VL / Qwen2-VL checkpoints (they carry `visual.*` weights). */
   multimodal: boolean;
@@ -102,7 +113,56 @@ export function parseHfConfig(raw: unknown): ParsedHfConfig {
   const eos = field(raw, "eos_token_id");
   const eosTokenIds = Array.isArray(eos) ? eos.filter((x): x is number => typeof x === "number") : typeof eos === "number" ? [eos] : [];
 
+  let vision: VisionSpec | null = null;
+  let visionTokens: VisionTokenIds | null = null;
+  if (modelType === "qwen2_5_vl") {
+    const v = raw.vision_config;
+    if (!isObject(v)) throw new ConfigError("config.json: a Qwen2.5-VL config needs vision_config");
+    const vi = (key: string, fallback?: number): number => {
+      const x = v[key] ?? fallback;
+      if (typeof x !== "number" || !Number.isInteger(x) || x <= 0) {
+        throw new ConfigError(`config.json: vision_config.${key} must be a positive integer, got ${JSON.stringify(x)}`);
+      }
+      return x;
+    };
+    const act = v.hidden_act ?? "silu";
+    if (act !== "silu") throw new ConfigError(`config.json: vision_config.hidden_act "${String(act)}" is not supported (Qwen2.5-VL uses silu)`);
+    const full = v.fullatt_block_indexes ?? [];
+    if (!Array.isArray(full) || !full.every((x) => Number.isInteger(x) && x >= 0)) {
+      throw new ConfigError("config.json: vision_config.fullatt_block_indexes must be a list of block indexes");
+    }
+    const idOf = (key: string): number | null => {
+      const x = raw[key] ?? field(raw, key);
+      return typeof x === "number" ? x : null;
+    };
+    const imageTokenId = idOf("image_token_id");
+    const visionStartTokenId = idOf("vision_start_token_id");
+    if (imageTokenId === null || visionStartTokenId === null) {
+      throw new ConfigError("config.json: image_token_id and vision_start_token_id are required for Qwen2.5-VL");
+    }
+    vision = {
+      imageTokenId,
+      config: {
+        depth: vi("depth"),
+        hiddenSize: vi("hidden_size"),
+        intermediateSize: vi("intermediate_size"),
+        numHeads: vi("num_heads"),
+        inChannels: vi("in_channels", typeof v.in_chans === "number" ? v.in_chans : 3),
+        outHiddenSize: vi("out_hidden_size"),
+        patchSize: vi("patch_size", typeof v.spatial_patch_size === "number" ? v.spatial_patch_size : 14),
+        temporalPatchSize: vi("temporal_patch_size", 2),
+        spatialMergeSize: vi("spatial_merge_size", 2),
+        windowSize: vi("window_size", 112),
+        fullattBlockIndexes: full as number[],
+        rmsNormEps: 1e-6,
+      },
+    };
+    visionTokens = { imageTokenId, videoTokenId: idOf("video_token_id"), visionStartTokenId, visionEndTokenId: idOf("vision_end_token_id") };
+  }
+
   return {
+    vision,
+    visionTokens,
     text: {
       vocabSize: int(raw, "vocab_size"),
       hiddenSize: hidden,

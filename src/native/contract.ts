@@ -31,6 +31,36 @@ export interface TextModelConfig {
   initializerRange: number;
 }
 
+/** Qwen2.5-VL vision tower hyper-parameters, resolved from `vision_config`. */
+export interface VisionModelConfig {
+  depth: number;
+  hiddenSize: number;
+  intermediateSize: number;
+  numHeads: number;
+  inChannels: number;
+  /** Width of the merged image embeddings: the language model's hidden size. */
+  outHiddenSize: number;
+  patchSize: number;
+  temporalPatchSize: number;
+  spatialMergeSize: number;
+  windowSize: number;
+  fullattBlockIndexes: number[];
+  rmsNormEps: number;
+}
+
+/** The vision half of a multimodal checkpoint. */
+export interface VisionSpec {
+  config: VisionModelConfig;
+  /** Id of `<|image_pad|>`: these positions receive the image embeddings, in order. */
+  imageTokenId: number;
+}
+
+/** Images of a batch: every image's patches concatenated ([patches, C·T·P·P]) and its [t, h, w] grid. */
+export interface ImageInputs {
+  pixelValues: Float32Array;
+  imageGridThw: Int32Array;
+}
+
 /** One tensor inside a safetensors file: byte range relative to the file start. */
 export interface WeightEntry {
   name: string;
@@ -43,6 +73,8 @@ export interface WeightEntry {
 
 export interface LoadModelOptions {
   config: TextModelConfig;
+  /** Present for Qwen2.5-VL checkpoints: builds the vision tower and loads `visual.*`. */
+  vision?: VisionSpec;
   /** Tensors under checkpoint key names (`model.*`, `lm_head.weight`, or the `model.language_model.*` variant). */
   weights: WeightEntry[];
   device: Device;
@@ -51,6 +83,7 @@ export interface LoadModelOptions {
 
 export interface InitModelOptions {
   config: TextModelConfig;
+  vision?: VisionSpec;
   device: Device;
   dtype: DType;
   seed: number;
@@ -76,6 +109,9 @@ export interface TokenBatch {
   attentionMask?: Uint8Array;
   /** [batch, seqLen] (1-D RoPE) or [3, batch, seqLen] (M-RoPE axes t, h, w). */
   positionIds?: Int32Array;
+  /** Images whose embeddings replace the image-pad tokens of the batch, in order. */
+  pixelValues?: Float32Array;
+  imageGridThw?: Int32Array;
 }
 
 export interface ForwardOptions {
@@ -121,6 +157,9 @@ export interface GenerateRequest {
   /** Optional explicit M-RoPE prompt positions [3, totalPromptTokens] and per-prompt `ropeDeltas`. */
   positionIds?: Int32Array;
   ropeDeltas?: Int32Array;
+  /** Images of all prompts, in order; their expanded image-pad tokens are in promptIds. */
+  pixelValues?: Float32Array;
+  imageGridThw?: Int32Array;
 }
 
 export type FinishReason = "stop" | "length";
@@ -133,6 +172,16 @@ export interface GenerateResult {
   logprobs: Float32Array;
   finishReasons: FinishReason[];
   info: { promptTokens: number; generatedTokens: number; seconds: number };
+}
+
+export interface EncodeImagesResult {
+  /** [tokens, outHiddenSize]: merged image embeddings, raster order per image. */
+  imageEmbeds: Float32Array;
+  embedShape: number[];
+  /** [patches, hidden]: patch embeddings, processor (block-major) order. */
+  patchEmbeds: Float32Array;
+  /** Each vision block's output [patches, hidden] in block-major order (only when asked). */
+  blockOutputs: Float32Array[];
 }
 
 export interface OptimizerOptions {
@@ -239,6 +288,8 @@ export interface NativeCore {
   forward(model: ModelHandle, batch: TokenBatch, options: ForwardOptions): Promise<ForwardResult>;
   logprobs(model: ModelHandle, batch: TokenBatch, options: LogprobsOptions): Promise<LogprobsResult>;
   generate(model: ModelHandle, request: GenerateRequest): Promise<GenerateResult>;
+  /** The vision tower alone (parity checks, feature caching). */
+  encodeImages(model: ModelHandle, images: ImageInputs, options: { blocks?: boolean }): Promise<EncodeImagesResult>;
 
   configureOptimizer(model: ModelHandle, options: OptimizerOptions): Promise<{ trainable: number; frozen: number }>;
   sftStep(model: ModelHandle, options: SftStepOptions): Promise<SftStepResult>;

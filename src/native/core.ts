@@ -88,6 +88,14 @@ export function checkedCore(raw: NativeCore): NativeCore {
         checkGenerate(r);
         return raw.generate(m, r);
       }),
+    encodeImages: (m, images, o) =>
+      call("encodeImages", async () => {
+        if (!(images?.pixelValues instanceof Float32Array)) throw invalidArgument("encodeImages", "a Float32Array", "pixelValues", images?.pixelValues);
+        if (!(images.imageGridThw instanceof Int32Array) || images.imageGridThw.length % 3 !== 0) {
+          throw invalidArgument("encodeImages", "an Int32Array of [t, h, w] per image", "imageGridThw", images.imageGridThw);
+        }
+        return raw.encodeImages(m, images, o ?? {});
+      }),
     configureOptimizer: (m, o) => call("configureOptimizer", () => raw.configureOptimizer(m, o)),
     sftStep: (m, o) =>
       call("sftStep", async () => {

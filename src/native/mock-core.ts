@@ -4,10 +4,13 @@
 import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { canonicalKey, textModelParams } from "../model/text-weights.js";
+import { visionModelParams } from "../model/vision-weights.js";
 import { gaussian, rng } from "../util/random.js";
 import type {
   DType,
+  EncodeImagesResult,
   ForwardResult,
+  ImageInputs,
   GenerateResult,
   ModelHandle,
   ModelInfo,
@@ -16,6 +19,7 @@ import type {
   TextModelConfig,
   TokenBatch,
   TrainBatch,
+  VisionSpec,
 } from "./contract.js";
 
 class MockError extends Error {
@@ -30,6 +34,7 @@ class MockError extends Error {
 
 interface MockModel {
   config: TextModelConfig;
+  vision?: VisionSpec;
   dtype: DType;
   device: string;
   /** Bigram logits [V, V]: row = current token. */
@@ -90,14 +95,17 @@ export function createMockCore(): NativeCore {
     return run;
   };
 
-  const create = (config: TextModelConfig, dtype: DType, device: string, seed: number): ModelHandle => {
+  const create = (config: TextModelConfig, dtype: DType, device: string, seed: number, vision?: VisionSpec): ModelHandle => {
+    if (vision && vision.config.outHiddenSize !== config.hiddenSize) {
+      throw new MockError("initModel", "E_CONFIG", `vision_config.out_hidden_size (${vision.config.outHiddenSize}) must equal the language model's hidden_size (${config.hiddenSize})`);
+    }
     const V = config.vocabSize;
     const H = config.hiddenSize;
     const r = rng(seed);
     const w = new Float64Array(V * V).map(() => config.initializerRange * gaussian(r));
     const emb = new Float64Array(V * H).map(() => gaussian(r));
     const h = next++ as ModelHandle;
-    models.set(h, { config: { ...config }, dtype, device, w, emb, busy: Promise.resolve() });
+    models.set(h, { config: { ...config }, vision, dtype, device, w, emb, busy: Promise.resolve() });
     return h;
   };
 
@@ -113,6 +121,23 @@ export function createMockCore(): NativeCore {
         throw new MockError(op, "E_TOKEN_RANGE", `token id ${id} at batch row ${Math.floor(i / b.seqLen)}, position ${i % b.seqLen} is outside the vocabulary [0, ${V})`);
       }
     });
+  };
+
+  // Image tokens of the batch must match the images, as the native merge requires.
+  const checkImages = (op: string, m: MockModel, ids: ArrayLike<number>, real: (i: number) => boolean, images: Partial<ImageInputs>) => {
+    const grids = images.imageGridThw;
+    if (!m.vision) {
+      if (grids?.length) throw new MockError(op, "E_INVALID_ARGUMENT", "this model has no vision tower: it cannot take images");
+      return;
+    }
+    const unit = m.vision.config.spatialMergeSize ** 2;
+    let need = 0;
+    for (let i = 0; i + 2 < (grids?.length ?? 0); i += 3) need += (grids![i] * grids![i + 1] * grids![i + 2]) / unit;
+    let have = 0;
+    for (let i = 0; i < ids.length; i++) if (real(i) && ids[i] === m.vision.imageTokenId) have++;
+    if (need !== have) {
+      throw new MockError(op, "E_SHAPE", `the images need ${need} image tokens but the batch holds ${have}. Fix: expand each <|image_pad|> to grid_h·grid_w/4 copies, in image order.`);
+    }
   };
 
   const row = (m: MockModel, tok: number) => m.w.subarray(tok * m.config.vocabSize, (tok + 1) * m.config.vocabSize);
@@ -133,6 +158,7 @@ export function createMockCore(): NativeCore {
     let total = 0;
     for (const b of batches) {
       checkIds(op, m, b);
+      checkImages(op, m, b.inputIds, (i) => realAt(b, i), b);
       for (let r = 0; r < b.batch; r++) for (let t = 1; t < b.seqLen; t++) if (b.labels[r * b.seqLen + t] !== -100) total++;
     }
     if (total === 0) throw new MockError(op, "E_INVALID_ARGUMENT", "no label in this step is different from -100: nothing to learn from");
@@ -182,7 +208,8 @@ export function createMockCore(): NativeCore {
     async loadModel(o) {
       validateConfig("loadModel", o.config);
       checkDevice("loadModel", o.device);
-      const expected = new Map(textModelParams(o.config).map((p) => [p.name, p.shape]));
+      const params = [...textModelParams(o.config), ...(o.vision ? visionModelParams(o.vision.config) : [])];
+      const expected = new Map(params.map((p) => [p.name, p.shape]));
       const seen = new Set<string>();
       const unexpected: string[] = [];
       for (const w of o.weights) {
@@ -205,14 +232,14 @@ export function createMockCore(): NativeCore {
         throw new MockError("loadModel", "E_CHECKPOINT", `checkpoint does not match the model. Missing keys: ${missing.slice(0, 8).join(", ")}. Unexpected keys: ${unexpected.slice(0, 8).join(", ")}.`);
       }
       await new Promise((r) => setImmediate(r));
-      return create(o.config, o.dtype, o.device, o.weights.length);
+      return create(o.config, o.dtype, o.device, o.weights.length, o.vision);
     },
 
     async initModel(o) {
       validateConfig("initModel", o.config);
       checkDevice("initModel", o.device);
       await new Promise((r) => setImmediate(r));
-      return create(o.config, o.dtype, o.device, o.seed);
+      return create(o.config, o.dtype, o.device, o.seed, o.vision);
     },
 
     modelInfo: (h) => info(get("modelInfo", h)),
@@ -275,6 +302,7 @@ export function createMockCore(): NativeCore {
     forward: (h, b, o) =>
       job("forward", h, (m): ForwardResult => {
         checkIds("forward", m, b);
+        checkImages("forward", m, b.inputIds, (i) => realAt(b, i), b);
         const { vocabSize: V, hiddenSize: H, numHiddenLayers: L } = m.config;
         const layers = o.hiddenLayers ?? [];
         for (const l of layers) {
@@ -312,6 +340,7 @@ export function createMockCore(): NativeCore {
     logprobs: (h, b, o) =>
       job("logprobs", h, (m) => {
         checkIds("logprobs", m, b);
+        checkImages("logprobs", m, b.inputIds, (i) => realAt(b, i), b);
         const T = o.temperature ?? 1;
         if (!(T > 0)) throw new MockError("logprobs", "E_INVALID_ARGUMENT", "temperature must be positive for log-probs");
         const out = new Float32Array(b.batch * b.seqLen);
@@ -332,6 +361,7 @@ export function createMockCore(): NativeCore {
       job("generate", h, (m): GenerateResult => {
         const V = m.config.vocabSize;
         const n = req.promptOffsets.length - 1;
+        checkImages("generate", m, req.promptIds, () => true, req);
         const start = performance.now();
         const r = rng(req.seed);
         const ids: number[] = [];
@@ -377,6 +407,30 @@ export function createMockCore(): NativeCore {
           finishReasons: reasons,
           info: { promptTokens: req.promptIds.length, generatedTokens: ids.length, seconds: (performance.now() - start) / 1000 },
         };
+      }),
+
+    encodeImages: (h, images, o) =>
+      job("encodeImages", h, (m): EncodeImagesResult => {
+        if (!m.vision) throw new MockError("encodeImages", "E_INVALID_ARGUMENT", "this model has no vision tower");
+        const vc = m.vision.config;
+        const patchDim = vc.inChannels * vc.temporalPatchSize * vc.patchSize ** 2;
+        const g = images.imageGridThw;
+        let patches = 0;
+        for (let i = 0; i < g.length; i += 3) patches += g[i] * g[i + 1] * g[i + 2];
+        if (images.pixelValues.length !== patches * patchDim) {
+          throw new MockError("encodeImages", "E_SHAPE", `pixelValues hold ${images.pixelValues.length} values but the image grids need ${patches} patches × ${patchDim}`);
+        }
+        // Stand-in features: the mean of each merged unit's pixels, broadcast over the width.
+        const unit = vc.spatialMergeSize ** 2;
+        const tokens = patches / unit;
+        const imageEmbeds = new Float32Array(tokens * vc.outHiddenSize);
+        for (let t = 0; t < tokens; t++) {
+          let mean = 0;
+          for (let k = 0; k < unit * patchDim; k++) mean += images.pixelValues[t * unit * patchDim + k];
+          imageEmbeds.fill(mean / (unit * patchDim), t * vc.outHiddenSize, (t + 1) * vc.outHiddenSize);
+        }
+        const blockOutputs = o.blocks ? Array.from({ length: vc.depth }, () => new Float32Array(patches * vc.hiddenSize)) : [];
+        return { imageEmbeds, embedShape: [tokens, vc.outHiddenSize], patchEmbeds: new Float32Array(patches * vc.hiddenSize), blockOutputs };
       }),
 
     configureOptimizer: (h, o) =>
