@@ -17,6 +17,6 @@ export { loadNativeAddon, addonCandidates } from "./native/loader.js";
 export { loadCheckpoint, saveCheckpoint, readHfConfig, type LoadedModel } from "./model/checkpoint.js";
 export { parseHfConfig, textConfigJson, ConfigError, type ParsedHfConfig } from "./model/hf-config.js";
 export { readCheckpointManifest, readSafetensorsHeader } from "./model/safetensors.js";
-export { TEXT_PRESETS, textPreset } from "./model/presets.js";
+export { PRESETS, modelPreset, textPreset, type ModelPreset } from "./model/presets.js";
 export { textModelParams } from "./model/text-weights.js";
 export { main as runCli } from "./cli/main.js";

@@ -1,7 +1,7 @@
 // Reads a Hugging Face config.json of a Qwen2 / Qwen2.5 / Qwen2.5-VL checkpoint in either layout
 // (4.x flat fields with `rope_scaling`, or 5.x `text_config` with `rope_parameters`) into the
 // TextModelConfig the native core takes. Unsupported values are rejected with the field named.
-import type { TextModelConfig, VisionSpec } from "../native/contract.js";
+import type { TextModelConfig, VisionModelConfig, VisionSpec } from "../native/contract.js";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -213,6 +213,59 @@ export function textConfigJson(c: TextModelConfig, extra: Json = {}): Json {
     throw new ConfigError("textConfigJson writes plain Qwen2 configs; an M-RoPE model keeps the config.json it was loaded from");
   }
   return { ...base, ...extra };
+}
+
+/** Special-token ids a Qwen2.5-VL config.json records (from its tokenizer). */
+export interface QwenSpecialIds {
+  bos: number;
+  eos: number;
+  visionStart: number;
+  visionEnd: number;
+  visionPad: number;
+  imagePad: number;
+  videoPad: number;
+}
+
+/** Where a tokenizer-less checkpoint puts Qwen's special tokens: the top 32 ids, in Qwen's order. */
+export function defaultSpecialIds(vocabSize: number): QwenSpecialIds {
+  const base = vocabSize - 32; // <|endoftext|>; the rest follow as in Qwen (reference §2)
+  return { bos: base, eos: base + 2, visionStart: base + 9, visionEnd: base + 10, visionPad: base + 11, imagePad: base + 12, videoPad: base + 13 };
+}
+
+/** A Qwen2.5-VL config.json in the hub's flat layout (read by transformers 4.x and 5.x alike). */
+export function vlConfigJson(text: TextModelConfig, vision: VisionModelConfig, ids: QwenSpecialIds): Json {
+  if (!text.mropeSection) throw new ConfigError("a Qwen2.5-VL model needs mropeSection");
+  const flatText = textConfigJson({ ...text, mropeSection: null });
+  return {
+    ...flatText,
+    architectures: ["Qwen2_5_VLForConditionalGeneration"],
+    model_type: "qwen2_5_vl",
+    bos_token_id: ids.bos,
+    eos_token_id: ids.eos,
+    vision_start_token_id: ids.visionStart,
+    vision_end_token_id: ids.visionEnd,
+    vision_token_id: ids.visionPad,
+    image_token_id: ids.imagePad,
+    video_token_id: ids.videoPad,
+    max_window_layers: text.numHiddenLayers,
+    rope_scaling: { type: "mrope", mrope_section: text.mropeSection },
+    vision_config: {
+      depth: vision.depth,
+      hidden_act: "silu",
+      hidden_size: vision.hiddenSize,
+      intermediate_size: vision.intermediateSize,
+      num_heads: vision.numHeads,
+      in_chans: vision.inChannels,
+      out_hidden_size: vision.outHiddenSize,
+      patch_size: vision.patchSize,
+      spatial_merge_size: vision.spatialMergeSize,
+      spatial_patch_size: vision.patchSize,
+      temporal_patch_size: vision.temporalPatchSize,
+      window_size: vision.windowSize,
+      fullatt_block_indexes: vision.fullattBlockIndexes,
+      tokens_per_second: 2,
+    },
+  };
 }
 
 /** Sets vocab_size in both layouts (after adding tokens). */

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadCheckpoint, saveCheckpoint, type LoadedModel } from "../../src/model/checkpoint.js";
-import { textConfigJson } from "../../src/model/hf-config.js";
+import { defaultSpecialIds, textConfigJson, vlConfigJson } from "../../src/model/hf-config.js";
+import { modelPreset } from "../../src/model/presets.js";
 import { getNativeCore } from "../../src/native/core.js";
 import { ADDON_MISSING, hasAddon, hasTransformers, python, repoRoot, TRANSFORMERS_MISSING } from "../helpers/paths.js";
 import { maxAbsDiff } from "../helpers/tensors.js";
@@ -78,5 +79,25 @@ describe.skipIf(!hasAddon)(`checkpoint round trips${hasAddon ? "" : ` — skippe
       expect(hf.unexpected).toEqual([]);
       expect(maxAbsDiff(Float32Array.from(hf.logits[0].flat()), mine)).toBeLessThan(1e-5);
     }
+  });
+
+  it.skipIf(!hasTransformers())(`writes Qwen2.5-VL checkpoints transformers loads with no missing keys${hasTransformers() ? "" : ` — skipped: ${TRANSFORMERS_MISSING}`}`, async () => {
+    const { text, vision } = modelPreset("tiny");
+    const spec = { config: vision!, imageTokenId: defaultSpecialIds(text.vocabSize).imagePad };
+    const h = await core.initModel({ config: text, vision: spec, device: "cpu", dtype: "float32", seed: 4 });
+    const dir = mkdtempSync(join(tmpdir(), "roboalign-hf-vl-"));
+    await saveCheckpoint(core, h, dir, vlConfigJson(text, vision!, defaultSpecialIds(text.vocabSize)));
+    const mine = (await core.forward(h, { inputIds: Int32Array.from(ids), batch: 1, seqLen: ids.length }, {})).logits!;
+    await core.dispose(h);
+    const out = join(dir, "hf.json");
+    const r = spawnSync(python, [join(repoRoot, "scripts", "reference", "hf_forward.py"), "--model", dir, "--input-ids", ids.join(","), "--out", out], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    const hf = JSON.parse(readFileSync(out, "utf8")) as { logits: number[][][]; missing: string[]; unexpected: string[] };
+    expect([hf.missing, hf.unexpected]).toEqual([[], []]);
+    expect(maxAbsDiff(Float32Array.from(hf.logits[0].flat()), mine)).toBeLessThan(1e-5);
+    // And it loads back natively with its vision tower.
+    const again = await loadCheckpoint(core, dir);
+    expect(again.config.vision?.config).toEqual(vision);
+    await core.dispose(again.handle);
   });
 });

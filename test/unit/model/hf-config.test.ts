@@ -58,10 +58,23 @@ describe("parseHfConfig", () => {
   });
 
   it("writes text configs that parse back to the same model, and updates vocab_size in both layouts", () => {
-    const tiny = textPreset("tiny");
+    const tiny = textPreset("tiny-text");
     expect(parseHfConfig(textConfigJson(tiny)).text).toEqual(tiny);
     const v5 = withVocabSize(read("config_v5_layout"), 400);
     expect(parseHfConfig(v5).text.vocabSize).toBe(400);
     expect((v5.text_config as { vocab_size: number }).vocab_size).toBe(400);
+  });
+});
+
+describe("vlConfigJson", () => {
+  it("writes a Qwen2.5-VL config that parses back to the same model and token ids", async () => {
+    const { modelPreset } = await import("../../../src/model/presets.js");
+    const { vlConfigJson, defaultSpecialIds } = await import("../../../src/model/hf-config.js");
+    const tiny = modelPreset("tiny");
+    const ids = defaultSpecialIds(tiny.text.vocabSize);
+    const parsed = parseHfConfig(JSON.parse(JSON.stringify(vlConfigJson(tiny.text, tiny.vision!, ids))));
+    expect(parsed.text).toEqual(tiny.text);
+    expect(parsed.vision).toEqual({ imageTokenId: ids.imagePad, config: tiny.vision });
+    expect(parsed.visionTokens).toMatchObject({ imageTokenId: 1004, visionStartTokenId: 1001 });
   });
 });
