@@ -15,7 +15,7 @@ export { createMockCore } from "./native/mock-core.js";
 export { NativeCoreError } from "./native/errors.js";
 export { loadNativeAddon, addonCandidates } from "./native/loader.js";
 export { loadCheckpoint, saveCheckpoint, readHfConfig, type LoadedModel } from "./model/checkpoint.js";
-export { parseHfConfig, textConfigJson, ConfigError, type ParsedHfConfig } from "./model/hf-config.js";
+export { parseHfConfig, textConfigJson, vlConfigJson, defaultSpecialIds, ConfigError, type ParsedHfConfig } from "./model/hf-config.js";
 export { readCheckpointManifest, readSafetensorsHeader } from "./model/safetensors.js";
 export { PRESETS, modelPreset, textPreset, type ModelPreset } from "./model/presets.js";
 export { textModelParams } from "./model/text-weights.js";

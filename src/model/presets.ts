@@ -49,7 +49,7 @@ export const PRESETS: Record<string, ModelPreset> = {
     vision: null,
   },
   "qwen2.5-vl-0.5b": {
-    text: qwen({ vocabSize: 151936, hiddenSize: 896, intermediateSize: 4864, numHiddenLayers: 24, numAttentionHeads: 14, numKeyValueHeads: 2, tieWordEmbeddings: true, mropeSection: [16, 24, 24], headDim: 64 }),
+    text: qwen({ vocabSize: 151936, hiddenSize: 896, intermediateSize: 4864, numHiddenLayers: 24, numAttentionHeads: 14, numKeyValueHeads: 2, tieWordEmbeddings: true, mropeSection: [8, 12, 12] }),
     vision: qwenVision(896),
   },
   "qwen2.5-vl-3b": {
