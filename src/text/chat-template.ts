@@ -39,18 +39,21 @@ export interface RenderOptions {
   specialTokens?: Record<string, string | null | undefined>;
 }
 
-/** The same predicate the Qwen template uses to decide a content part is an image. */
+/**
+ * The same predicate the Qwen template uses to decide a content part is an image (a key set to
+ * undefined counts as absent: parts reach the template as JSON, which drops such keys).
+ */
 export function isImagePart(part: unknown): boolean {
   if (typeof part !== "object" || part === null) return false;
   const p = part as Record<string, unknown>;
-  return p.type === "image" || "image" in p || "image_url" in p;
+  return p.type === "image" || p.image !== undefined || p.image_url !== undefined;
 }
 
 /** The same predicate the Qwen template uses for a video part (checked after images). */
 export function isVideoPart(part: unknown): boolean {
   if (typeof part !== "object" || part === null || isImagePart(part)) return false;
   const p = part as Record<string, unknown>;
-  return p.type === "video" || "video" in p;
+  return p.type === "video" || p.video !== undefined;
 }
 
 /** Number of image parts in the messages, in the order the template emits `<|image_pad|>`. */

@@ -1,6 +1,6 @@
 // The installed command line, end to end: doctor, model init, generate (built dist/ + addon).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -39,6 +39,24 @@ describe.skipIf(!built || !hasAddon)(`roboalign CLI${built && hasAddon ? "" : " 
     const r = run("generate", "--model", join(sharedDir, "fixtures", "qwen2_5_vl", "tiny_untied"), "--input-ids", ids, "--max-new-tokens", "8", "--stop-ids", "none", "--json");
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).ids).toEqual([209, 92, 425, 389, 194, 411, 97, 209]);
+  });
+
+  it.skipIf(!hasShared)("takes --image with ids that hold expanded image pads and matches transformers", () => {
+    const dir = join(sharedDir, "fixtures", "qwen2_5_vl");
+    for (const [name, images, want] of [
+      ["one_image", ["img_56x84.png"], [217, 321, 411, 510, 209, 97, 397, 52]],
+      ["two_images", ["img_56x84.png", "img_84x56.png"], [483, 68, 503, 231, 235, 396, 28, 235]],
+    ] as const) {
+      const ids = (JSON.parse(readFileSync(join(dir, "tiny_untied", "cases", `${name}.json`), "utf8")) as { input_ids: number[] }).input_ids;
+      const r = run("generate", "--model", join(dir, "tiny_untied"), "--input-ids", ids.join(","), "--image", ...images.map((f) => join(dir, "images", f)), "--max-new-tokens", "8", "--stop-ids", "none", "--json");
+      expect(r.status, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout).ids).toEqual(want);
+    }
+    const ids = (JSON.parse(readFileSync(join(dir, "tiny_untied", "cases", "one_image.json"), "utf8")) as { input_ids: number[] }).input_ids;
+    const missing = run("generate", "--model", join(dir, "tiny_untied"), "--input-ids", ids.join(","));
+    expect(missing.stderr).toMatch(/holds 6 image-pad tokens \(id 492\) but no image was given/);
+    const wrong = run("generate", "--model", join(dir, "tiny_untied"), "--input-ids", ids.join(","), "--image", join(dir, "images", "img_300x200_resized.png"));
+    expect(wrong.stderr).toMatch(/need 77/);
   });
 
   it("explains bad input instead of crashing", () => {
