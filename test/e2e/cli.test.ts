@@ -1,6 +1,6 @@
 // The installed command line, end to end: doctor, model init, generate (built dist/ + addon).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -57,6 +57,41 @@ describe.skipIf(!built || !hasAddon)(`roboalign CLI${built && hasAddon ? "" : " 
     expect(missing.stderr).toMatch(/holds 6 image-pad tokens \(id 492\) but no image was given/);
     const wrong = run("generate", "--model", join(dir, "tiny_untied"), "--input-ids", ids.join(","), "--image", join(dir, "images", "img_300x200_resized.png"));
     expect(wrong.stderr).toMatch(/need 77/);
+  });
+
+  it.skipIf(!hasShared)("trains a tokenizer, initialises a tiny Qwen2.5-VL with it, and answers chat prompts with images", () => {
+    const dir = mkdtempSync(join(tmpdir(), "roboalign-vl-"));
+    const corpus = join(dir, "corpus.txt");
+    const words = "the robot arm picks up red blue green block bowl plate and puts it on the left right table".split(" ");
+    writeFileSync(corpus, Array.from({ length: 400 }, (_, i) => Array.from({ length: 10 }, (_, k) => words[(i * 7 + k * 3) % words.length]).join(" ")).join("\n"));
+    const tok = run("tokenizer", "train", "--corpus", corpus, "--vocab-size", "400", "--action-tokens", "8", "--out", join(dir, "tok"));
+    expect(tok.status, tok.stderr).toBe(0);
+    const init = run("model", "init", "--tokenizer", join(dir, "tok"), "--out", join(dir, "model"));
+    expect(init.status, init.stderr).toBe(0);
+    expect(existsSync(join(dir, "model", "tokenizer.json"))).toBe(true);
+    const images = join(sharedDir, "fixtures", "qwen2_5_vl", "images");
+    const one = run("generate", "--model", join(dir, "model"), "--prompt", "Pick up the red block.", "--image", join(images, "img_300x200_resized.png"), "--max-new-tokens", "6", "--stop-ids", "none", "--json");
+    expect(one.status, one.stderr).toBe(0);
+    const out = JSON.parse(one.stdout) as { ids: number[]; text: string };
+    expect(out.ids).toHaveLength(6);
+    expect(typeof out.text).toBe("string");
+    // A JSONL batch: prompts with zero, one and two images of different sizes.
+    const prompts = join(dir, "prompts.jsonl");
+    writeFileSync(
+      prompts,
+      [
+        { prompt: "Where is the bowl?" },
+        { prompt: "Describe.", images: [join(images, "img_56x84.png")] },
+        { prompt: "Compare.", images: [join(images, "img_84x56.png"), join(images, "img_50x70_resized.png")], system: "You are an embodied robotic assistant." },
+      ].map((o) => JSON.stringify(o)).join("\n"),
+    );
+    const batch = run("generate", "--model", join(dir, "model"), "--prompts", prompts, "--max-new-tokens", "4", "--stop-ids", "none", "--json");
+    expect(batch.status, batch.stderr).toBe(0);
+    const lines = batch.stdout.trim().split("\n").map((l) => JSON.parse(l) as { ids: number[] });
+    expect(lines.map((l) => l.ids.length)).toEqual([4, 4, 4]);
+    // Batched answers equal the same prompts run alone (left padding and per-row rope deltas).
+    const alone = run("generate", "--model", join(dir, "model"), "--prompt", "Describe.", "--image", join(images, "img_56x84.png"), "--max-new-tokens", "4", "--stop-ids", "none", "--json");
+    expect(JSON.parse(alone.stdout).ids).toEqual(lines[1].ids);
   });
 
   it("explains bad input instead of crashing", () => {
