@@ -15,6 +15,16 @@ import { maxAbsDiff } from "../helpers/tensors.js";
 
 const ids = [3, 14, 15, 9, 26, 5, 35, 8];
 
+/** transformers loads `dir` with no missing or unexpected keys and gives `logits` for `ids`. */
+function expectTransformersMatches(dir: string, logits: Float32Array): void {
+  const out = join(dir, "hf.json");
+  const r = spawnSync(python, [join(repoRoot, "scripts", "reference", "hf_forward.py"), "--model", dir, "--input-ids", ids.join(","), "--out", out], { encoding: "utf8" });
+  expect(r.status, r.stderr).toBe(0);
+  const hf = JSON.parse(readFileSync(out, "utf8")) as { logits: number[][][]; missing: string[]; unexpected: string[] };
+  expect([hf.missing, hf.unexpected]).toEqual([[], []]);
+  expect(maxAbsDiff(Float32Array.from(hf.logits[0].flat()), logits)).toBeLessThan(1e-5);
+}
+
 describe.skipIf(!hasAddon)(`checkpoint round trips${hasAddon ? "" : ` — skipped: ${ADDON_MISSING}`}`, () => {
   const core = hasAddon ? getNativeCore() : (undefined as never);
   let source: LoadedModel;
@@ -71,13 +81,7 @@ describe.skipIf(!hasAddon)(`checkpoint round trips${hasAddon ? "" : ` — skippe
       await saveCheckpoint(core, h, dir, textConfigJson(config));
       const mine = (await core.forward(h, { inputIds: Int32Array.from(ids), batch: 1, seqLen: ids.length }, {})).logits!;
       await core.dispose(h);
-      const out = join(dir, "hf.json");
-      const r = spawnSync(python, [join(repoRoot, "scripts", "reference", "hf_forward.py"), "--model", dir, "--input-ids", ids.join(","), "--out", out], { encoding: "utf8" });
-      expect(r.status, r.stderr).toBe(0);
-      const hf = JSON.parse(readFileSync(out, "utf8")) as { logits: number[][][]; missing: string[]; unexpected: string[] };
-      expect(hf.missing).toEqual([]);
-      expect(hf.unexpected).toEqual([]);
-      expect(maxAbsDiff(Float32Array.from(hf.logits[0].flat()), mine)).toBeLessThan(1e-5);
+      expectTransformersMatches(dir, mine);
     }
   });
 
@@ -89,12 +93,7 @@ describe.skipIf(!hasAddon)(`checkpoint round trips${hasAddon ? "" : ` — skippe
     await saveCheckpoint(core, h, dir, vlConfigJson(text, vision!, defaultSpecialIds(text.vocabSize)));
     const mine = (await core.forward(h, { inputIds: Int32Array.from(ids), batch: 1, seqLen: ids.length }, {})).logits!;
     await core.dispose(h);
-    const out = join(dir, "hf.json");
-    const r = spawnSync(python, [join(repoRoot, "scripts", "reference", "hf_forward.py"), "--model", dir, "--input-ids", ids.join(","), "--out", out], { encoding: "utf8" });
-    expect(r.status, r.stderr).toBe(0);
-    const hf = JSON.parse(readFileSync(out, "utf8")) as { logits: number[][][]; missing: string[]; unexpected: string[] };
-    expect([hf.missing, hf.unexpected]).toEqual([[], []]);
-    expect(maxAbsDiff(Float32Array.from(hf.logits[0].flat()), mine)).toBeLessThan(1e-5);
+    expectTransformersMatches(dir, mine);
     // And it loads back natively with its vision tower.
     const again = await loadCheckpoint(core, dir);
     expect(again.config.vision?.config).toEqual(vision);
