@@ -1,0 +1,79 @@
+// The one episode shape every robot-dataset reader (LeRobot v2, RLDS TFRecord, LIBERO HDF5)
+// produces. Episodes stream (readers are async iterables) and camera frames decode lazily, so a
+// reader never holds more than one episode's numeric arrays and no pixels it was not asked for.
+import type { SkipLog } from "./skip.js";
+
+export type DataFormat = "lerobot" | "rlds" | "libero" | "llava";
+
+/** A decoded image: row-major H×W×C uint8 (C = 3, RGB). */
+export interface Frame {
+  height: number;
+  width: number;
+  channels: number;
+  data: Uint8Array;
+}
+
+/**
+ * One camera's frames. `frame(i)` decodes on demand and returns null for an undecodable frame,
+ * which it reports to the reader's SkipLog (so a bad JPEG costs one frame, not the run).
+ */
+export interface CameraStream {
+  /** Frame count (equals the episode's `steps`). */
+  count: number;
+  /** Frame size when known without decoding (HDF5 shape, info.json, image header); else 0. */
+  height: number;
+  width: number;
+  frame(i: number): Promise<Frame | null>;
+  frames(): AsyncIterable<Frame | null>;
+}
+
+export interface Episode {
+  /** Stable id within the dataset (e.g. `episode_000003`, `demo_2`, `bridge.tfrecord#5`). */
+  id: string;
+  instruction: string;
+  steps: number;
+  /** [steps × actionDim] row-major. */
+  actions: Float64Array;
+  actionDim: number;
+  /** [steps × stateDim] row-major proprioception, when the dataset has it. */
+  states?: Float64Array;
+  stateDim?: number;
+  /** Which source fields were concatenated into `states`, in order. */
+  stateNames?: string[];
+  images: Record<string, CameraStream>;
+  success?: boolean;
+  source: { format: DataFormat; path: string; index: number | string };
+}
+
+/** What every robot-episode reader offers. */
+export interface EpisodeReader {
+  readonly format: DataFormat;
+  readonly path: string;
+  readonly skips: SkipLog;
+  episodes(): AsyncIterable<Episode>;
+}
+
+/** True when every value is finite; readers skip episodes with NaN/Inf actions or states. */
+export function allFinite(a: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return false;
+  return true;
+}
+
+/** Index of the first non-finite value, for the skip reason. */
+export function firstNonFinite(a: ArrayLike<number>, dim: number): string {
+  for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return `step ${Math.floor(i / dim)}, dim ${i % dim} = ${a[i]}`;
+  return "none";
+}
+
+/** A CameraStream over frames produced by `get(i)`; `frames()` is the in-order iteration. */
+export function cameraStream(count: number, height: number, width: number, get: (i: number) => Promise<Frame | null>): CameraStream {
+  return {
+    count,
+    height,
+    width,
+    frame: get,
+    async *frames() {
+      for (let i = 0; i < count; i++) yield await get(i);
+    },
+  };
+}

@@ -1,0 +1,175 @@
+// Reads LeRobot v2.0/v2.1 datasets (layout in ./layout.ts) with hyparquet: one Episode per
+// meta/episodes.jsonl line. Image features come from the parquet struct{bytes, path} column
+// (decoded lazily); video features from videos/… mp4 through ffmpeg when it is on PATH.
+import { existsSync, readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parquetReadObjects } from "hyparquet";
+import { allFinite, cameraStream, type CameraStream, type Episode, type EpisodeReader, firstNonFinite } from "../episode.js";
+import { decodeImage, imageSize } from "../image.js";
+import { SkipLog } from "../skip.js";
+import { type EpisodeMeta, episodeDataPath, episodeVideoPath, IMAGE_PREFIX, type LeRobotInfo, parseJsonl, type TaskMeta } from "./layout.js";
+import { decodeVideo, findFfmpeg } from "./video.js";
+
+type Row = Record<string, unknown>;
+
+export class LeRobotReader implements EpisodeReader {
+  readonly format = "lerobot" as const;
+  readonly skips: SkipLog;
+  constructor(
+    readonly path: string,
+    skips?: SkipLog,
+  ) {
+    this.skips = skips ?? new SkipLog();
+  }
+
+  /** meta/info.json, or null (reported) when missing or unsupported. */
+  info(): LeRobotInfo | null {
+    const p = join(this.path, "meta/info.json");
+    if (!existsSync(p)) {
+      this.skips.add(this.path, "meta/info.json", "missing meta/info.json (not a LeRobot v2 dataset root)");
+      return null;
+    }
+    try {
+      const info = JSON.parse(readFileSync(p, "utf8")) as LeRobotInfo;
+      if (!/^v2\./.test(info.codebase_version ?? "")) {
+        this.skips.add(p, "codebase_version", `unsupported codebase_version ${info.codebase_version}; this reader follows v2.0/v2.1 (convert with lerobot's conversion scripts)`);
+        return null;
+      }
+      return info;
+    } catch (e) {
+      this.skips.add(p, "meta/info.json", `malformed JSON (${(e as Error).message})`);
+      return null;
+    }
+  }
+
+  async *episodes(): AsyncGenerator<Episode> {
+    const info = this.info();
+    if (!info) return;
+    const meta = (name: string) => {
+      const p = join(this.path, "meta", name);
+      return existsSync(p) ? readFileSync(p, "utf8") : "";
+    };
+    const tasks = new Map(parseJsonl<TaskMeta>(meta("tasks.jsonl"), (l, r) => this.skips.add(join(this.path, "meta/tasks.jsonl"), l, r)).map((t) => [t.task_index, t.task]));
+    const episodes = parseJsonl<EpisodeMeta>(meta("episodes.jsonl"), (l, r) => this.skips.add(join(this.path, "meta/episodes.jsonl"), l, r));
+    for (const em of episodes) {
+      const ep = await this.episode(info, em, tasks);
+      if (typeof ep === "string") this.skips.add(episodeDataPath(this.path, info, em.episode_index), em.episode_index, ep);
+      else yield ep;
+    }
+  }
+
+  private async episode(info: LeRobotInfo, em: EpisodeMeta, tasks: Map<number, string>): Promise<Episode | string> {
+    const file = episodeDataPath(this.path, info, em.episode_index);
+    if (!existsSync(file)) return `missing episode file ${file}`;
+    let rows: Row[];
+    try {
+      const buf = await readFile(file);
+      rows = (await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length), utf8: false })) as Row[];
+    } catch (e) {
+      return `unreadable parquet (${(e as Error).message}); the file may be truncated — re-download it`;
+    }
+    if (rows.length === 0) return "episode parquet has no rows";
+    rows.sort((a, b) => Number(a.frame_index ?? 0) - Number(b.frame_index ?? 0));
+    const n = rows.length;
+    const vec = (key: string): { values: Float64Array; dim: number } | string | null => {
+      if (!(key in rows[0])) return null;
+      const first = rows[0][key];
+      const dim = Array.isArray(first) ? first.length : 1;
+      const values = new Float64Array(n * dim);
+      for (let t = 0; t < n; t++) {
+        const v = rows[t][key];
+        const arr = Array.isArray(v) ? v : [v];
+        if (arr.length !== dim) return `\`${key}\` has ${arr.length} values at frame ${t}, ${dim} at frame 0`;
+        for (let j = 0; j < dim; j++) values[t * dim + j] = arr[j] === null ? NaN : Number(arr[j]);
+      }
+      return { values, dim };
+    };
+    const action = vec("action");
+    if (action === null) return "no `action` column";
+    if (typeof action === "string") return action;
+    if (!allFinite(action.values)) return `non-finite action (${firstNonFinite(action.values, action.dim)})`;
+    const taskIndex = rows[0].task_index;
+    const instruction = (taskIndex !== undefined ? tasks.get(Number(taskIndex)) : undefined) ?? em.tasks?.[0] ?? "";
+    const ep: Episode = {
+      id: `episode_${String(em.episode_index).padStart(6, "0")}`,
+      instruction,
+      steps: n,
+      actions: action.values,
+      actionDim: action.dim,
+      images: {},
+      source: { format: "lerobot", path: file, index: em.episode_index },
+    };
+    const state = vec("observation.state");
+    if (typeof state === "string") return state;
+    if (state) {
+      if (!allFinite(state.values)) return `non-finite state (${firstNonFinite(state.values, state.dim)})`;
+      Object.assign(ep, { states: state.values, stateDim: state.dim });
+      const names = info.features["observation.state"]?.names;
+      if (names && !Array.isArray(names)) ep.stateNames = Object.values(names).flat();
+    }
+    for (const [key, spec] of Object.entries(info.features)) {
+      const cam = key.startsWith(IMAGE_PREFIX) ? key.slice(IMAGE_PREFIX.length) : key;
+      if (spec.dtype === "image") {
+        const cs = await this.imageColumn(rows, key, file, em.episode_index);
+        if (cs) ep.images[cam] = cs;
+      } else if (spec.dtype === "video") {
+        const cs = this.videoColumn(info, key, spec.shape, em.episode_index, n);
+        if (cs) ep.images[cam] = cs;
+      }
+    }
+    return ep;
+  }
+
+  private async imageColumn(rows: Row[], key: string, file: string, episode: number): Promise<CameraStream | null> {
+    if (!(key in rows[0])) {
+      this.skips.add(file, `${episode}:${key}`, `image feature \`${key}\` has no parquet column`);
+      return null;
+    }
+    const bytesAt = async (t: number): Promise<Uint8Array | string> => {
+      const cell = rows[t][key] as { bytes?: Uint8Array | null; path?: string | null } | null;
+      if (cell?.bytes && cell.bytes.length) return cell.bytes;
+      if (cell?.path) {
+        const p = join(this.path, cell.path);
+        return existsSync(p) ? new Uint8Array(await readFile(p)) : `missing image file ${p}`;
+      }
+      return "image cell has neither bytes nor path";
+    };
+    const first = await bytesAt(0);
+    const size = typeof first === "string" ? null : await imageSize(first);
+    return cameraStream(rows.length, size?.height ?? 0, size?.width ?? 0, async (t) => {
+      const b = await bytesAt(t);
+      const f = typeof b === "string" ? b : await decodeImage(b);
+      if (typeof f === "string") {
+        this.skips.add(file, `${episode}:${key}#${t}`, f);
+        return null;
+      }
+      return f;
+    });
+  }
+
+  private videoColumn(info: LeRobotInfo, key: string, shape: number[], episode: number, n: number): CameraStream | null {
+    const file = episodeVideoPath(this.path, info, episode, key);
+    const where = `${episode}:${key}`;
+    if (!file || !existsSync(file)) {
+      this.skips.add(file ?? this.path, where, `missing video file ${file ?? "(info.json has no video_path)"}`);
+      return null;
+    }
+    const ffmpeg = findFfmpeg();
+    if (!ffmpeg) {
+      this.skips.add(file, where, "video feature not decoded: `ffmpeg` is not on PATH (install ffmpeg to read LeRobot videos)");
+      return null;
+    }
+    const [height, width] = shape;
+    let frames: Promise<Uint8Array[] | null> | null = null;
+    const all = () =>
+      (frames ??= decodeVideo(ffmpeg, file, height, width).catch((e: Error) => {
+        this.skips.add(file, where, e.message);
+        return null;
+      }));
+    return cameraStream(n, height, width, async (t) => {
+      const f = (await all())?.[t];
+      return f ? { height, width, channels: 3, data: f } : null;
+    });
+  }
+}
