@@ -1,0 +1,5 @@
+// Mixtures: configs, named recipes, the deterministic draw schedule and token-budget packing.
+export * from "./config.js";
+export * from "./recipes.js";
+export * from "./schedule.js";
+export * from "./packing.js";
