@@ -3,3 +3,4 @@ export * from "./config.js";
 export * from "./recipes.js";
 export * from "./schedule.js";
 export * from "./packing.js";
+export * from "./tensorize.js";
