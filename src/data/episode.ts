@@ -42,7 +42,8 @@ export interface Episode {
   stateNames?: string[];
   images: Record<string, CameraStream>;
   success?: boolean;
-  source: { format: DataFormat; path: string; index: number | string };
+  /** Where it came from; "sim" for episodes recorded from the embedded simulator. */
+  source: { format: DataFormat | "sim"; path: string; index: number | string };
 }
 
 /** What every robot-episode reader offers. */

@@ -94,6 +94,20 @@ describe.skipIf(!built || !hasAddon)(`roboalign CLI${built && hasAddon ? "" : " 
     expect(JSON.parse(alone.stdout).ids).toEqual(lines[1].ids);
   });
 
+  it("records expert episodes as a LeRobot dataset, resumes, and reads them back", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "roboalign-sim-")), "spatial");
+    const first = run("sim", "generate", "--suite", "spatial", "--episodes", "2", "--out", out, "--image-size", "32");
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/2 new episodes, 0 already there/);
+    const again = run("sim", "generate", "--suite", "spatial", "--episodes", "3", "--out", out, "--image-size", "32");
+    expect(again.stdout).toMatch(/1 new episodes, 2 already there/);
+    const inspect = run("data", "inspect", out, "--json");
+    expect(inspect.status, inspect.stderr).toBe(0);
+    const report = JSON.parse(inspect.stdout) as { format: string; episodes: number; actions: { dims: number[] }; states: { dims: number[] }; skipped: unknown[] };
+    expect(report).toMatchObject({ format: "lerobot", episodes: 3, actions: { dims: [7] }, states: { dims: [8] } });
+    expect(report.skipped).toEqual([]);
+  });
+
   it("explains bad input instead of crashing", () => {
     const r = run("generate", "--model", "/nonexistent/model", "--input-ids", "1,2");
     expect(r.status).not.toBe(0);

@@ -5,7 +5,8 @@ import { doctorCommand } from "./doctor.js";
 import { fastCommand } from "./fast.js";
 import { generateCommand } from "./generate.js";
 import { modelCommand } from "./model.js";
+import { simCommand } from "./sim.js";
 import { tokenizerCommand } from "./tokenizer.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [doctorCommand, tokenizerCommand, modelCommand, generateCommand, fastCommand, dataCommand];
+export const commands: CommandModule<any, any>[] = [doctorCommand, tokenizerCommand, modelCommand, generateCommand, fastCommand, simCommand, dataCommand];
