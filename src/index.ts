@@ -20,3 +20,12 @@ export { readCheckpointManifest, readSafetensorsHeader } from "./model/safetenso
 export { PRESETS, modelPreset, textPreset, type ModelPreset } from "./model/presets.js";
 export { textModelParams } from "./model/text-weights.js";
 export { main as runCli } from "./cli/main.js";
+
+// The layers above the core, as namespaces.
+export * as fast from "./fast/index.js";
+export * as text from "./text/index.js";
+export * as vision from "./vision/index.js";
+export * as data from "./data/index.js";
+export * as mixture from "./data/mixture/index.js";
+export * as sim from "./sim/index.js";
+export { buildGenerateInputs, type PromptInput } from "./mllm/prompt-inputs.js";
