@@ -15,13 +15,10 @@ type Row = Record<string, unknown>;
 
 export class LeRobotReader implements EpisodeReader {
   readonly format = "lerobot" as const;
-  readonly skips: SkipLog;
   constructor(
     readonly path: string,
-    skips?: SkipLog,
-  ) {
-    this.skips = skips ?? new SkipLog();
-  }
+    readonly skips: SkipLog = new SkipLog(),
+  ) {}
 
   /** meta/info.json, or null (reported) when missing or unsupported. */
   info(): LeRobotInfo | null {

@@ -88,13 +88,10 @@ function camera(d: H5Dataset, of: OpenFile, path: string): CameraStream {
 
 export class LiberoReader implements EpisodeReader {
   readonly format = "libero" as const;
-  readonly skips: SkipLog;
   constructor(
     readonly path: string,
-    skips?: SkipLog,
-  ) {
-    this.skips = skips ?? new SkipLog();
-  }
+    readonly skips: SkipLog = new SkipLog(),
+  ) {}
 
   async *episodes(): AsyncGenerator<Episode> {
     await h5wasm.ready;

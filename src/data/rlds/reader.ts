@@ -115,13 +115,10 @@ async function imageCamera(bytes: Uint8Array[], file: string, where: string, ski
 
 export class RldsReader implements EpisodeReader {
   readonly format = "rlds" as const;
-  readonly skips: SkipLog;
   constructor(
     readonly path: string,
-    skips?: SkipLog,
-  ) {
-    this.skips = skips ?? new SkipLog();
-  }
+    readonly skips: SkipLog = new SkipLog(),
+  ) {}
 
   async *episodes(): AsyncGenerator<Episode> {
     for (const file of tfrecordFiles(this.path)) {
