@@ -105,6 +105,12 @@ const fitCommand: CommandModule<object, FitArgs> = {
     }),
 };
 
+/** The inputs of `encode` and `stats`. */
+const TOKENIZER_AND_ACTIONS = {
+  tokenizer: { type: "string", demandOption: true, describe: "FAST tokenizer directory" },
+  actions: { type: "string", demandOption: true, describe: "Action chunks: JSON array N×H×D or .npy (N, H, D)" },
+} as const;
+
 interface EncodeArgs {
   tokenizer: string;
   actions: string;
@@ -116,8 +122,7 @@ const encodeCommand: CommandModule<object, EncodeArgs> = {
   describe: "Encode action chunks to FAST token ids",
   builder: (y: Argv<object>) =>
     y
-      .option("tokenizer", { type: "string", demandOption: true, describe: "FAST tokenizer directory" })
-      .option("actions", { type: "string", demandOption: true, describe: "Action chunks: JSON array N×H×D or .npy (N, H, D)" })
+      .options(TOKENIZER_AND_ACTIONS)
       .option("json", { type: "boolean", default: false, describe: 'Print {"ids": [[...], ...]}' }) as unknown as Argv<EncodeArgs>,
   handler: (args) =>
     run("encode", () => {
@@ -186,8 +191,7 @@ const statsCommand: CommandModule<object, StatsArgs> = {
   describe: "Tokens per chunk, compression ratio and reconstruction error per dimension",
   builder: (y: Argv<object>) =>
     y
-      .option("tokenizer", { type: "string", demandOption: true, describe: "FAST tokenizer directory" })
-      .option("actions", { type: "string", demandOption: true, describe: "Action chunks: JSON array N×H×D or .npy (N, H, D)" })
+      .options(TOKENIZER_AND_ACTIONS)
       .option("json", { type: "boolean", default: false, describe: "Print a JSON report" }) as unknown as Argv<StatsArgs>,
   handler: (args) =>
     run("stats", () => {
