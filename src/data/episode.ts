@@ -42,8 +42,59 @@ export interface Episode {
   stateNames?: string[];
   images: Record<string, CameraStream>;
   success?: boolean;
+  /**
+   * Ground truth of a simulated scene (objects, their poses per step, cameras), recorded by the
+   * embedded simulator; absent for real-robot datasets, which then yield no spatial samples.
+   */
+  scene?: SceneTruth;
   /** Where it came from; "sim" for episodes recorded from the embedded simulator. */
   source: { format: DataFormat | "sim"; path: string; index: number | string };
+}
+
+/** Shape of an object for projection: a box (half extents) or an upright cylinder. */
+export type ObjectShape = { type: "box"; half: [number, number, number] } | { type: "cylinder"; radius: number; halfHeight: number };
+
+/** One object of a recorded scene. Its pose's origin is the centre of its base (bottom face). */
+export interface SceneObject {
+  name: string;
+  kind: string;
+  color: string;
+  shape: ObjectShape;
+}
+
+/**
+ * A pinhole camera as src/sim/render.ts renders it: vertical field of view, resolution, and its
+ * pose per step (pos, forward, up: 9 numbers). A fixed camera stores one pose.
+ */
+export interface CameraModel {
+  width: number;
+  height: number;
+  fovyDeg: number;
+  /** [1 × 9] for a fixed camera, else [steps × 9]. */
+  poses: Float64Array;
+}
+
+/** One step of the task's plan (the scripted expert's ops): move `obj` onto/into `target`, or lift it. */
+export interface PlanStep {
+  op: "place" | "lift";
+  obj: string;
+  target?: string;
+  /** "on" or "in" for place ops (how the goal predicate relates obj and target). */
+  relation?: "on" | "in";
+}
+
+export interface SceneTruth {
+  objects: SceneObject[];
+  /** [steps × objects × 3] base positions (m, world frame: +x away from the robot, +y right of image, +z up). */
+  objectPositions: Float64Array;
+  /** [steps × objects × 4] orientations (w, x, y, z). */
+  objectQuats: Float64Array;
+  /** Camera name (as in `images`) → model. */
+  cameras: Record<string, CameraModel>;
+  /** The task's plan, when known. */
+  plan?: PlanStep[];
+  /** [steps × plan.length]: 1 where plan step k's goal predicate held at that step. */
+  planDone?: Uint8Array;
 }
 
 /** What every robot-episode reader offers. */

@@ -1,6 +1,7 @@
 // Simulator rollouts as dataset episodes, so the LeRobot writer (and every consumer of the
 // episode interface) takes them. State = end-effector position (3) + orientation quaternion
-// w, x, y, z (4) + finger opening (1), the LIBERO-style proprioception of this world.
+// w, x, y, z (4) + finger opening (1), the LIBERO-style proprioception of this world. The scene
+// ground truth (object poses, cameras, plan progress) rides along for spatial VQA and grounding.
 import type { Episode as SimEpisode } from "../sim/rollout.js";
 import { cameraStream, type Episode } from "./episode.js";
 
@@ -28,6 +29,8 @@ export function simToEpisode(ep: SimEpisode, id: string, suite: string, index: n
     stateNames: SIM_STATE_NAMES,
     images: { image: camera(ep.frontRgb), wrist_image: camera(ep.wristRgb) },
     success: ep.success,
+    // Same layout as SceneTruth; camera names match `images` above.
+    scene: ep.scene,
     source: { format: "sim", path: `sim:${suite}`, index },
   };
 }

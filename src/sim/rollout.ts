@@ -1,7 +1,9 @@
 // Episode runner: policy (expert or obs → action) in closed loop, recorded as plain typed arrays; protocol of shared/reference/simulation.md §7.
-import { ScriptedExpert } from "./expert.js";
-import { holds } from "./predicates.js";
+import { ScriptedExpert, type PlanOp } from "./expert.js";
+import { idOf, OBJ } from "./mujoco.js";
+import { evaluate, holds, type Predicate } from "./predicates.js";
 import type { Observation, RobotEnv } from "./robot-env.js";
+import { GEOM, type ObjectSpec } from "./scene.js";
 import type { Chain, Task } from "./tasks.js";
 
 /** A policy maps an observation and the instruction to a 7-D action. */
@@ -27,6 +29,69 @@ export interface Episode {
   /** steps × 1 (finger opening, m) and steps × 7 */
   gripper: Float32Array;
   joints: Float32Array;
+  /** Ground truth for spatial questions: objects, their poses and the cameras at every step. */
+  scene: SimSceneTruth;
+}
+
+/** Shape of an object around its base origin (what projection and bounding boxes need). */
+export type SimObjectShape = { type: "box"; half: [number, number, number] } | { type: "cylinder"; radius: number; halfHeight: number };
+
+export interface SimCamera {
+  width: number;
+  height: number;
+  fovyDeg: number;
+  /** [1 × 9] (fixed camera) or [steps × 9]: pos, forward, up, as RayCamera.render takes them. */
+  poses: Float64Array;
+}
+
+export interface SimSceneTruth {
+  objects: { name: string; kind: string; color: string; shape: SimObjectShape }[];
+  /** [steps × objects × 3] base positions and [steps × objects × 4] quaternions (w, x, y, z). */
+  objectPositions: Float64Array;
+  objectQuats: Float64Array;
+  /** "image" (front) and "wrist_image", the names the dataset episodes give the two cameras. */
+  cameras: Record<string, SimCamera>;
+  plan: { op: "place" | "lift"; obj: string; target?: string; relation?: "on" | "in" }[];
+  /** [steps × plan.length]: 1 where the plan step's goal predicate held. */
+  planDone: Uint8Array;
+}
+
+/** Outer size of each object kind, from the MJCF geometry in scene.ts. */
+function objectShape(o: ObjectSpec): SimObjectShape {
+  switch (o.kind) {
+    case "block":
+      return { type: "box", half: [GEOM.blockHalf, GEOM.blockHalf, GEOM.blockHalf] };
+    case "plate":
+      return { type: "cylinder", radius: GEOM.plateRadius, halfHeight: GEOM.plateHalfHeight };
+    case "bowl":
+      return { type: "cylinder", radius: GEOM.bowlRadius + 0.004, halfHeight: GEOM.bowlWallHalfHeight + 0.003 };
+    case "basket":
+      return { type: "box", half: [GEOM.basketHalf + 0.004, GEOM.basketHalf + 0.004, GEOM.basketWallHalfHeight + 0.003] };
+  }
+}
+
+// The two cameras of RobotEnv (robot-env.ts: FRONT_CAMERA, fovy 45 and 75, wristPose()). They are
+// private there, so their definitions are repeated here; test/unit/data/sources/camera-projection
+// checks projections against rendered frames, which fails if the two drift apart.
+const FRONT_POSE = [0.78, 0, 0.62, -0.78 - 0.05, 0, -0.62, 0, 0, 1];
+const FRONT_FOVY = 45;
+const WRIST_FOVY = 75;
+
+function wristPose(env: RobotEnv): number[] {
+  const w = idOf(env.mj, env.model, OBJ.site, "wrist_cam");
+  const p = (env.data.site_xpos as Float64Array).subarray(3 * w, 3 * w + 3);
+  const r = (env.data.site_xmat as Float64Array).subarray(9 * w, 9 * w + 9);
+  const x = [r[0], r[3], r[6]], z = [r[2], r[5], r[8]];
+  return [p[0], p[1], p[2], z[0] - 0.35 * x[0], z[1] - 0.35 * x[1], z[2] - 0.35 * x[2], -x[0], -x[1], -x[2]];
+}
+
+/** Which plan op a goal predicate belongs to: the k-th op of a plan maps to the k-th goal. */
+function planOf(plan: readonly PlanOp[], goal: readonly Predicate[]): SimSceneTruth["plan"] {
+  return plan.map((p, k) => {
+    if (p.op === "lift") return { op: "lift", obj: p.obj };
+    const g = goal[k];
+    return { op: "place", obj: p.obj, target: p.target, relation: g?.type === "In" ? "in" : "on" };
+  });
 }
 
 export interface RolloutOptions {
@@ -53,8 +118,26 @@ class Recorder {
   readonly quat: number[] = [];
   readonly grip: number[] = [];
   readonly joints: number[] = [];
-  constructor(private readonly images: boolean) {}
+  readonly objPos: number[] = [];
+  readonly objQuat: number[] = [];
+  readonly wristPoses: number[] = [];
+  readonly done: number[] = [];
+  constructor(
+    private readonly images: boolean,
+    private readonly objects: readonly ObjectSpec[],
+    private readonly plan: readonly PlanOp[],
+    private readonly goal: readonly Predicate[],
+  ) {}
   push(env: RobotEnv, obs: Observation, a: ArrayLike<number>): void {
+    for (const o of this.objects) {
+      this.objPos.push(...env.bodyPos(o.name));
+      const b = env.bodyId(o.name);
+      this.objQuat.push(...(env.data.xquat as Float64Array).subarray(4 * b, 4 * b + 4));
+    }
+    this.wristPoses.push(...wristPose(env));
+    // Per-op progress: only when each op has its own goal predicate (plans and goals pair up by index).
+    if (this.goal.length === this.plan.length) for (const v of evaluate(env, this.goal)) this.done.push(v ? 1 : 0);
+    else for (let k = 0; k < this.plan.length; k++) this.done.push(0);
     if (this.images) {
       this.front.push(obs.frontRgb);
       this.wrist.push(obs.wristRgb);
@@ -94,6 +177,17 @@ class Recorder {
       eeQuat: Float32Array.from(this.quat),
       gripper: Float32Array.from(this.grip),
       joints: Float32Array.from(this.joints),
+      scene: {
+        objects: this.objects.map((o) => ({ name: o.name, kind: o.kind, color: o.colorName, shape: objectShape(o) })),
+        objectPositions: Float64Array.from(this.objPos),
+        objectQuats: Float64Array.from(this.objQuat),
+        cameras: {
+          image: { width: size, height: size, fovyDeg: FRONT_FOVY, poses: Float64Array.from(FRONT_POSE) },
+          wrist_image: { width: size, height: size, fovyDeg: WRIST_FOVY, poses: Float64Array.from(this.wristPoses) },
+        },
+        plan: planOf(this.plan, this.goal),
+        planDone: Uint8Array.from(this.done),
+      },
     };
   }
 }
@@ -101,7 +195,7 @@ class Recorder {
 /** Run one episode of `task` from initial state `seed`; success is the goal conjunction, checked every step. */
 export function rollout(env: RobotEnv, task: Task, seed: number, policy: Policy = expertPolicy(task), opts: RolloutOptions = {}): Episode {
   const images = (opts.recordImages ?? true) && env.renderImages;
-  const rec = new Recorder(images);
+  const rec = new Recorder(images, task.objects, task.plan, task.goal);
   let obs = env.reset(seed, task);
   const limit = opts.maxSteps ?? task.maxSteps;
   let success = false;
@@ -136,7 +230,7 @@ export function rolloutChain(env: RobotEnv, c: Chain, policyFor: (sub: Chain["su
   let completed = 0;
   for (const sub of c.subtasks) {
     const policy = policyFor(sub);
-    const rec = new Recorder(images);
+    const rec = new Recorder(images, c.objects, sub.plan, sub.goal);
     let success = false;
     for (let t = 0; t < (opts.maxSteps ?? c.maxStepsPerSubtask); t++) {
       const a = policy(obs, sub.language, env);

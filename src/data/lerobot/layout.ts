@@ -8,6 +8,8 @@
 //   meta/episodes_stats.jsonl {"episode_index", "stats": {feature: {min, max, mean, std, count}}}
 //   data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet
 //   videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4
+//   scene/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.json   (this project's addition:
+//                             simulator ground truth, see ./scene.ts; other tools ignore it)
 // Parquet columns: one per feature; float vectors are list<float32>, images struct{bytes, path},
 // timestamp float32, frame_index / episode_index / index / task_index int64.
 import { join } from "node:path";
@@ -16,6 +18,7 @@ export const CODEBASE_VERSION = "v2.1";
 export const DEFAULT_CHUNKS_SIZE = 1000;
 export const DATA_PATH = "data/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.parquet";
 export const VIDEO_PATH = "videos/chunk-{episode_chunk:03d}/{video_key}/episode_{episode_index:06d}.mp4";
+export const SCENE_PATH = "scene/chunk-{episode_chunk:03d}/episode_{episode_index:06d}.json";
 /** LeRobot names camera features `observation.images.<camera>`. */
 export const IMAGE_PREFIX = "observation.images.";
 
@@ -71,6 +74,11 @@ export function episodeVideoPath(root: string, info: Pick<LeRobotInfo, "video_pa
   if (!info.video_path) return null;
   const episode_chunk = Math.floor(episodeIndex / (info.chunks_size || DEFAULT_CHUNKS_SIZE));
   return join(root, formatTemplate(info.video_path, { episode_chunk, episode_index: episodeIndex, video_key: videoKey }));
+}
+
+export function episodeScenePath(root: string, info: Pick<LeRobotInfo, "chunks_size">, episodeIndex: number): string {
+  const episode_chunk = Math.floor(episodeIndex / (info.chunks_size || DEFAULT_CHUNKS_SIZE));
+  return join(root, formatTemplate(SCENE_PATH, { episode_chunk, episode_index: episodeIndex }));
 }
 
 /** Parses a JSON-lines file's text, reporting bad lines to `bad` (1-based line numbers). */

@@ -1,23 +1,35 @@
 // Reads LeRobot v2.0/v2.1 datasets (layout in ./layout.ts) with hyparquet: one Episode per
 // meta/episodes.jsonl line. Image features come from the parquet struct{bytes, path} column
-// (decoded lazily); video features from videos/… mp4 through ffmpeg when it is on PATH.
+// (decoded lazily); video features from videos/… mp4 through ffmpeg when it is on PATH. With
+// `imagesFromFile`, image cells are not kept in memory: each frame is read back from the parquet
+// file on demand (only that column and row), so many episodes can be held at once. A simulator
+// scene sidecar (./scene.ts), when present, becomes `Episode.scene`.
 import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parquetReadObjects } from "hyparquet";
+import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
 import { allFinite, cameraStream, type CameraStream, type Episode, type EpisodeReader, firstNonFinite } from "../episode.js";
 import { decodeImage, imageSize } from "../image.js";
 import { SkipLog } from "../skip.js";
-import { type EpisodeMeta, episodeDataPath, episodeVideoPath, IMAGE_PREFIX, type LeRobotInfo, parseJsonl, type TaskMeta } from "./layout.js";
+import { sceneFromJson } from "./scene.js";
+import { type EpisodeMeta, episodeDataPath, episodeScenePath, episodeVideoPath, IMAGE_PREFIX, type LeRobotInfo, parseJsonl, type TaskMeta } from "./layout.js";
 import { decodeVideo, findFfmpeg } from "./video.js";
 
-type Row = Record<string, unknown>;
+type Row = Record<string | symbol, unknown>;
+/** Where a row sat in the file before sorting by frame_index (for reading single cells back). */
+const FILE_ROW = Symbol("fileRow");
+
+export interface LeRobotReaderOptions {
+  /** Read image frames from the parquet file when asked for, instead of keeping their bytes. */
+  imagesFromFile?: boolean;
+}
 
 export class LeRobotReader implements EpisodeReader {
   readonly format = "lerobot" as const;
   constructor(
     readonly path: string,
     readonly skips: SkipLog = new SkipLog(),
+    readonly options: LeRobotReaderOptions = {},
   ) {}
 
   /** meta/info.json, or null (reported) when missing or unsupported. */
@@ -60,13 +72,21 @@ export class LeRobotReader implements EpisodeReader {
     const file = episodeDataPath(this.path, info, em.episode_index);
     if (!existsSync(file)) return `missing episode file ${file}`;
     let rows: Row[];
+    const imageKeys = Object.entries(info.features).filter(([, f]) => f.dtype === "image").map(([k]) => k);
+    const lazy = this.options.imagesFromFile === true && imageKeys.length > 0;
     try {
-      const buf = await readFile(file);
-      rows = (await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length), utf8: false })) as Row[];
+      if (lazy) {
+        const columns = Object.keys(info.features).filter((k) => !imageKeys.includes(k));
+        rows = (await parquetReadObjects({ file: await asyncBufferFromFile(file), columns, utf8: false })) as Row[];
+      } else {
+        const buf = await readFile(file);
+        rows = (await parquetReadObjects({ file: buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length), utf8: false })) as Row[];
+      }
     } catch (e) {
       return `unreadable parquet (${(e as Error).message}); the file may be truncated — re-download it`;
     }
     if (rows.length === 0) return "episode parquet has no rows";
+    rows.forEach((r, i) => (r[FILE_ROW] = i));
     rows.sort((a, b) => Number(a.frame_index ?? 0) - Number(b.frame_index ?? 0));
     const n = rows.length;
     const vec = (key: string): { values: Float64Array; dim: number } | string | null => {
@@ -107,7 +127,9 @@ export class LeRobotReader implements EpisodeReader {
     }
     for (const [key, spec] of Object.entries(info.features)) {
       const cam = key.startsWith(IMAGE_PREFIX) ? key.slice(IMAGE_PREFIX.length) : key;
-      if (spec.dtype === "image") {
+      if (spec.dtype === "image" && lazy) {
+        ep.images[cam] = this.imageFromFile(file, key, spec.shape, rows, em.episode_index);
+      } else if (spec.dtype === "image") {
         const cs = await this.imageColumn(rows, key, file, em.episode_index);
         if (cs) ep.images[cam] = cs;
       } else if (spec.dtype === "video") {
@@ -115,7 +137,35 @@ export class LeRobotReader implements EpisodeReader {
         if (cs) ep.images[cam] = cs;
       }
     }
+    const scenePath = episodeScenePath(this.path, info, em.episode_index);
+    if (existsSync(scenePath)) {
+      const scene = sceneFromJson(await readFile(scenePath, "utf8"), n);
+      if (typeof scene === "string") this.skips.add(scenePath, em.episode_index, `scene ground truth not used: ${scene}`);
+      else ep.scene = scene;
+    }
     return ep;
+  }
+
+  /** Frames read one cell at a time; rows are sorted by frame_index, the file may not be. */
+  private imageFromFile(file: string, key: string, shape: number[], rows: Row[], episode: number): CameraStream {
+    const fileRow = rows.map((r) => r[FILE_ROW] as number);
+    return cameraStream(rows.length, shape[0] ?? 0, shape[1] ?? 0, async (t) => {
+      let f: Awaited<ReturnType<typeof decodeImage>>;
+      try {
+        const r = fileRow[t];
+        const [cell] = (await parquetReadObjects({ file: await asyncBufferFromFile(file), columns: [key], rowStart: r, rowEnd: r + 1, utf8: false })) as Row[];
+        const c = cell?.[key] as { bytes?: Uint8Array | null; path?: string | null } | null;
+        const bytes = c?.bytes?.length ? c.bytes : c?.path && existsSync(join(this.path, c.path)) ? new Uint8Array(await readFile(join(this.path, c.path))) : null;
+        f = bytes ? await decodeImage(bytes) : "image cell has neither bytes nor a readable path";
+      } catch (e) {
+        f = `unreadable image cell (${(e as Error).message})`;
+      }
+      if (typeof f === "string") {
+        this.skips.add(file, `${episode}:${key}#${t}`, f);
+        return null;
+      }
+      return f;
+    });
   }
 
   private async imageColumn(rows: Row[], key: string, file: string, episode: number): Promise<CameraStream | null> {

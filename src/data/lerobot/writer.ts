@@ -1,6 +1,6 @@
 // Writes episodes in the LeRobot v2.1 layout (see ./layout.ts) with hyparquet-writer, images
 // embedded as PNG (struct{bytes, path}, LeRobot's `image` dtype; no videos). Resumable: each
-// episode's parquet is written under a temporary name and renamed; meta/ is rewritten (also via
+// episode's parquet (and its simulator scene sidecar, ./scene.ts) is written under a temporary name and renamed; meta/ is rewritten (also via
 // rename) only after that, so an episode counts as finished exactly when meta/episodes.jsonl
 // lists it, and a re-run skips it.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -14,12 +14,14 @@ import {
   DEFAULT_CHUNKS_SIZE,
   type EpisodeMeta,
   episodeDataPath,
+  episodeScenePath,
   type FeatureSpec,
   IMAGE_PREFIX,
   type LeRobotInfo,
   parseJsonl,
   type TaskMeta,
 } from "./layout.js";
+import { sceneToJson } from "./scene.js";
 import { type FeatureStats, ImageStats, vectorStats } from "./stats.js";
 
 export interface LeRobotWriterOptions {
@@ -136,6 +138,8 @@ export class LeRobotWriter {
     stats.index = vectorStats(seq((t) => start + t) as number[], n, 1);
     stats.task_index = vectorStats(seq(() => taskIndex) as number[], n, 1);
 
+    // The scene sidecar goes first: the episode only counts once its parquet and meta line exist.
+    if (ep.scene) writeAtomic(episodeScenePath(this.root, this.info, index), sceneToJson(ep.scene, n));
     const buf = parquetWriteBuffer({ columnData: columns.map((c) => ({ name: c.name, data: c.data })), schema: parquetSchema(columns.map((c) => c.name), features) } as Parameters<typeof parquetWriteBuffer>[0]);
     writeAtomic(episodeDataPath(this.root, this.info, index), new Uint8Array(buf));
     this.episodes.set(index, { episode_index: index, tasks: [ep.instruction], length: n });

@@ -4,3 +4,4 @@ export * from "./recipes.js";
 export * from "./schedule.js";
 export * from "./packing.js";
 export * from "./tensorize.js";
+export * from "./load.js";

@@ -1,6 +1,7 @@
 // Named mixtures as code. `paper-a3` is RoboAlign Appendix A.3 (1.88M MLLM samples + 400K
 // BridgeV2 FAST-token samples = 2.28M) with the real source names; point ROBOALIGN_DATA (or
-// edit the paths) at local copies. `embedded` is what the built-in robot world generates.
+// edit the paths) at local copies. `embedded` is what the built-in robot world generates
+// (generators in src/data/sources/catalog.ts, from episodes of `roboalign sim generate`).
 import { join } from "node:path";
 import type { MixtureConfig, MixtureSource } from "./config.js";
 
@@ -37,6 +38,7 @@ function embedded(): MixtureConfig {
     name: "embedded",
     seed: 0,
     sources: [
+      src("sim-scene-caption", "general-vqa", 500),
       src("sim-spatial-vqa", "embodied-vqa", 2_000),
       src("sim-grounding", "embodied-vqa", 1_000),
       src("sim-robot-qa", "robot-qa", 2_000),
