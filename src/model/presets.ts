@@ -44,6 +44,11 @@ export const PRESETS: Record<string, ModelPreset> = {
     vision: { depth: 2, hiddenSize: 32, intermediateSize: 64, numHeads: 2, inChannels: 3, outHiddenSize: 64, patchSize: 14, temporalPatchSize: 2, spatialMergeSize: 2, windowSize: 56, fullattBlockIndexes: [1], rmsNormEps: 1e-6 },
   },
   "tiny-text": { text: tinyText, vision: null },
+  /** Four layers of width 128: the smallest model that learns the embedded pipeline's tasks in CPU minutes. */
+  small: {
+    text: qwen({ vocabSize: 1024, hiddenSize: 128, intermediateSize: 384, numHiddenLayers: 4, numAttentionHeads: 4, numKeyValueHeads: 2, maxPositionEmbeddings: 4096, mropeSection: [4, 6, 6] }),
+    vision: { depth: 2, hiddenSize: 64, intermediateSize: 128, numHeads: 2, inChannels: 3, outHiddenSize: 128, patchSize: 14, temporalPatchSize: 2, spatialMergeSize: 2, windowSize: 56, fullattBlockIndexes: [1], rmsNormEps: 1e-6 },
+  },
   "qwen2.5-0.5b": {
     text: qwen({ vocabSize: 151936, hiddenSize: 896, intermediateSize: 4864, numHiddenLayers: 24, numAttentionHeads: 14, numKeyValueHeads: 2, tieWordEmbeddings: true }),
     vision: null,

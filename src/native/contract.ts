@@ -154,6 +154,8 @@ export interface GenerateRequest {
   /** Stop ids for every request, or per request (`stopIds[i]`). The stop token is kept in the output. */
   stopIds?: number[] | number[][];
   seed: number;
+  /** Ids never sampled (RL rollouts ban the image-pad token); their log-probs stay in the reported distribution. */
+  bannedIds?: number[];
   /** Optional explicit M-RoPE prompt positions [3, totalPromptTokens] and per-prompt `ropeDeltas`. */
   positionIds?: Int32Array;
   ropeDeltas?: Int32Array;
@@ -222,6 +224,111 @@ export interface GradientsResult {
   tokens: number;
   /** Gradient of the token-mean loss for each requested parameter (all trainable when omitted). */
   grads: Record<string, Float32Array>;
+}
+
+/**
+ * The GRPO actor loss as EasyR1 computes it (shared/reference/grpo.md formulas (8)–(13)); EasyR1's
+ * defaults are clip 0.2/0.3, dual clip 3, β 0.01, low_var_kl, useKlLoss true, token mode.
+ */
+export interface PolicyLossOptions {
+  /** ε_l: the clipped ratio ρ̃ ≥ 1 − ε_l. */
+  clipRatioLow: number;
+  /** ε_h: ρ̃ ≤ 1 + ε_h. */
+  clipRatioHigh: number;
+  /** c of the dual clip: the loss of a token with Â < 0 is at most −Â·c. */
+  clipRatioDual: number;
+  /** β: weight of the KL term (with useKlLoss). */
+  klCoef: number;
+  /** Per-token KL estimator against the reference policy (low_var_kl = k3, clamped). */
+  klPenalty: "low_var_kl" | "kl" | "abs" | "mse";
+  /** KL as a loss term; false = no KL term (KL in the reward, or no KL at all). */
+  useKlLoss: boolean;
+  /** token: one token mean over the step; seq: mean over responses of each response's token mean (per micro-batch). */
+  lossAvgMode: "token" | "seq";
+  /** Divides logits before log-softmax (the rollout temperature). */
+  temperature: number;
+}
+
+/** A micro-batch of a GRPO update: the sequences (prompt + response) and their per-token terms. */
+export interface PolicyBatch extends TokenBatch {
+  /** [batch, seqLen]: 1 where log p(ids[t] | ids[<t]) is trained (response tokens incl. EOS), aligned as the `logprobs` output (so column 0 is always 0). */
+  responseMask: Uint8Array;
+  /** [batch, seqLen] Â per token (only response positions are read). */
+  advantages: Float32Array;
+  /** [batch, seqLen] log π_old, recomputed at the rollout temperature. */
+  oldLogprobs: Float32Array;
+  /** [batch, seqLen] log π_ref of the reference model; required when useKlLoss. */
+  refLogprobs?: Float32Array;
+}
+
+export interface PolicyStepOptions {
+  /** Micro-batches of one mini-batch: their gradients make one optimizer step. */
+  microBatches: PolicyBatch[];
+  /** Learning rate of this step (the schedule lives in TypeScript). */
+  lr: number;
+  loss: PolicyLossOptions;
+}
+
+/** Loss and EasyR1 `actor/*` metrics of a step: per micro-batch values weighted by its share Σm_mb/T of the step's T response tokens (formula (13)). */
+export interface PolicyStepResult {
+  /** The loss that was backpropagated (token mode: the exact token mean over the step). */
+  loss: number;
+  pgLoss: number;
+  /** A(k) (0 without useKlLoss); loss = pgLoss + klCoef·klLoss. */
+  klLoss: number;
+  /** Token mean of log π_old − log π_θ. */
+  ppoKl: number;
+  /** A(−log π_θ): a metric only, there is no entropy term. */
+  entropyLoss: number;
+  /** Fraction of tokens whose ratio the ε clip bounds. */
+  clipfracHigher: number;
+  /** Fraction of tokens the dual clip bounds (Â < 0). */
+  clipfracLower: number;
+  /** Global grad norm before clipping. */
+  gradNorm: number;
+  /** T: response tokens of the step. */
+  tokens: number;
+  /** False when the loss or the gradient norm was not finite and the update was skipped. */
+  applied: boolean;
+}
+
+/** Per-token inputs of `policyLoss`, each [batch, seqLen] row-major. */
+export interface PolicyLossInputs {
+  batch: number;
+  seqLen: number;
+  /** log π_θ: the values the gradient is taken with respect to. */
+  logprobs: Float32Array | Float64Array;
+  oldLogprobs: Float32Array | Float64Array;
+  /** Required when useKlLoss. */
+  refLogprobs?: Float32Array | Float64Array;
+  advantages: Float32Array | Float64Array;
+  /** 1 where a token counts. */
+  mask: Uint8Array;
+}
+
+export type PolicyLossCheckOptions = PolicyLossOptions & {
+  /** T of formula (13): `loss` and `gradLogprobs` become this micro-batch's share L·(Σ mask)/T; the metrics stay unscaled. */
+  tokenNormalizer?: number;
+};
+
+export interface PolicyLossCheckResult {
+  loss: number;
+  pgLoss: number;
+  klLoss: number;
+  ppoKl: number;
+  entropyLoss: number;
+  clipfracHigher: number;
+  clipfracLower: number;
+  /** d loss / d logprobs, [batch, seqLen]; 0 off the mask. */
+  gradLogprobs: Float64Array;
+}
+
+/** What an optimizer-state file holds. */
+export interface OptimizerStateInfo {
+  /** Trainable parameter tensors. */
+  parameters: number;
+  /** Largest AdamW step count among them (the number of applied steps). */
+  step: number;
 }
 
 export interface SaveOptions {
@@ -294,4 +401,18 @@ export interface NativeCore {
   configureOptimizer(model: ModelHandle, options: OptimizerOptions): Promise<{ trainable: number; frozen: number }>;
   sftStep(model: ModelHandle, options: SftStepOptions): Promise<SftStepResult>;
   gradients(model: ModelHandle, microBatches: TrainBatch[], names?: string[]): Promise<GradientsResult>;
+  /** One GRPO policy update (EasyR1): accumulate the micro-batches' loss shares, clip, AdamW. */
+  policyStep(model: ModelHandle, options: PolicyStepOptions): Promise<PolicyStepResult>;
+  /**
+   * The loss of `policyStep` on given log-probs, in float64 with its gradient: the native
+   * formulas, checkable against reference values. Needs no model; `temperature` is not used.
+   */
+  policyLoss(inputs: PolicyLossInputs, options: PolicyLossCheckOptions): Promise<PolicyLossCheckResult>;
+  /** Writes the AdamW moments and step counts of the configured optimizer to `path` (atomically). */
+  saveOptimizerState(model: ModelHandle, path: string): Promise<OptimizerStateInfo>;
+  /**
+   * Restores a state written by saveOptimizerState into the configured optimizer (configure it
+   * first, with the saved run's options); E_CHECKPOINT when the parameters do not match.
+   */
+  loadOptimizerState(model: ModelHandle, path: string): Promise<OptimizerStateInfo>;
 }

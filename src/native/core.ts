@@ -1,7 +1,7 @@
 // The checked NativeCore every caller uses: validates arguments in TypeScript, keeps the
 // caller's stack on failures, and turns every native rejection into a NativeCoreError. It wraps
 // the real addon or the mock alike.
-import type { GenerateRequest, NativeCore, TokenBatch, TrainBatch } from "./contract.js";
+import type { GenerateRequest, NativeCore, PolicyBatch, PolicyLossInputs, PolicyLossOptions, TokenBatch, TrainBatch } from "./contract.js";
 import { invalidArgument, toNativeCoreError } from "./errors.js";
 import { loadNativeAddon } from "./loader.js";
 
@@ -32,6 +32,68 @@ function checkTrainBatches(op: string, batches: TrainBatch[]): void {
       throw invalidArgument(op, "an Int32Array shaped like inputIds", `microBatches[${i}].labels`, b.labels);
     }
   });
+}
+
+const KL_PENALTIES = ["low_var_kl", "kl", "abs", "mse"];
+
+function checkPolicyLossOptions(op: string, o: PolicyLossOptions, name: string, needTemperature: boolean): void {
+  if (!o || typeof o !== "object") throw invalidArgument(op, "an object of policy-loss options", name, o);
+  for (const k of ["clipRatioLow", "clipRatioHigh", "clipRatioDual", "klCoef"] as const) {
+    if (typeof o[k] !== "number" || !Number.isFinite(o[k])) throw invalidArgument(op, "a finite number", `${name}.${k}`, o[k]);
+  }
+  if (!(o.clipRatioLow >= 0 && o.clipRatioLow < 1)) throw invalidArgument(op, "a number in [0, 1)", `${name}.clipRatioLow`, o.clipRatioLow);
+  if (!(o.clipRatioHigh >= 0)) throw invalidArgument(op, "a number >= 0", `${name}.clipRatioHigh`, o.clipRatioHigh);
+  if (!(o.clipRatioDual >= 1)) throw invalidArgument(op, "a number >= 1", `${name}.clipRatioDual`, o.clipRatioDual);
+  if (!KL_PENALTIES.includes(o.klPenalty)) throw invalidArgument(op, `one of ${KL_PENALTIES.join(", ")}`, `${name}.klPenalty`, o.klPenalty);
+  if (typeof o.useKlLoss !== "boolean") throw invalidArgument(op, "a boolean", `${name}.useKlLoss`, o.useKlLoss);
+  if (o.lossAvgMode !== "token" && o.lossAvgMode !== "seq") throw invalidArgument(op, "\"token\" or \"seq\"", `${name}.lossAvgMode`, o.lossAvgMode);
+  if ((needTemperature || o.temperature !== undefined) && !(typeof o.temperature === "number" && o.temperature > 0 && Number.isFinite(o.temperature))) {
+    throw invalidArgument(op, "a positive number (the rollout temperature)", `${name}.temperature`, o.temperature);
+  }
+}
+
+function checkPerToken(op: string, value: unknown, n: number, name: string, types: (typeof Float32Array | typeof Float64Array | typeof Uint8Array)[]): void {
+  const typeName = types.map((t) => t.name).join(" or ");
+  const array = types.some((t) => value instanceof t) ? (value as ArrayLike<number>) : undefined;
+  if (!array || array.length !== n) {
+    throw invalidArgument(op, `a ${typeName} of batch × seqLen = ${n} entries`, name, array ? `${value!.constructor.name} of length ${array.length}` : value);
+  }
+}
+
+function checkPolicyBatches(op: string, batches: PolicyBatch[], useKlLoss: boolean): void {
+  if (!Array.isArray(batches) || batches.length === 0) throw invalidArgument(op, "a non-empty array", "microBatches", batches);
+  batches.forEach((b, i) => {
+    const name = `microBatches[${i}]`;
+    checkBatch(op, b, name);
+    const n = b.batch * b.seqLen;
+    checkPerToken(op, b.responseMask, n, `${name}.responseMask`, [Uint8Array]);
+    checkPerToken(op, b.advantages, n, `${name}.advantages`, [Float32Array]);
+    checkPerToken(op, b.oldLogprobs, n, `${name}.oldLogprobs`, [Float32Array]);
+    if (b.refLogprobs !== undefined) checkPerToken(op, b.refLogprobs, n, `${name}.refLogprobs`, [Float32Array]);
+    else if (useKlLoss) throw invalidArgument(op, "a Float32Array (reference log-probs are required when loss.useKlLoss is true)", `${name}.refLogprobs`, undefined);
+  });
+}
+
+function checkPolicyLossInputs(op: string, i: PolicyLossInputs, useKlLoss: boolean): void {
+  if (!i || typeof i !== "object") throw invalidArgument(op, "an object of per-token inputs", "inputs", i);
+  if (!Number.isInteger(i.batch) || i.batch < 1) throw invalidArgument(op, "a positive integer", "inputs.batch", i.batch);
+  if (!Number.isInteger(i.seqLen) || i.seqLen < 1) throw invalidArgument(op, "a positive integer", "inputs.seqLen", i.seqLen);
+  const n = i.batch * i.seqLen;
+  const floats = [Float32Array, Float64Array];
+  checkPerToken(op, i.logprobs, n, "inputs.logprobs", floats);
+  checkPerToken(op, i.oldLogprobs, n, "inputs.oldLogprobs", floats);
+  checkPerToken(op, i.advantages, n, "inputs.advantages", floats);
+  checkPerToken(op, i.mask, n, "inputs.mask", [Uint8Array]);
+  if (i.refLogprobs !== undefined) checkPerToken(op, i.refLogprobs, n, "inputs.refLogprobs", floats);
+  else if (useKlLoss) throw invalidArgument(op, "a Float32Array or Float64Array (reference log-probs are required when useKlLoss is true)", "inputs.refLogprobs", undefined);
+}
+
+function checkLr(op: string, lr: number): void {
+  if (typeof lr !== "number" || !Number.isFinite(lr) || lr < 0) throw invalidArgument(op, "a finite number >= 0", "lr", lr);
+}
+
+function checkPath(op: string, path: string): void {
+  if (typeof path !== "string" || path.length === 0) throw invalidArgument(op, "a file path", "path", path);
 }
 
 function checkGenerate(r: GenerateRequest): void {
@@ -106,6 +168,33 @@ export function checkedCore(raw: NativeCore): NativeCore {
       call("gradients", async () => {
         checkTrainBatches("gradients", b);
         return raw.gradients(m, b, names);
+      }),
+    policyStep: (m, o) =>
+      call("policyStep", async () => {
+        if (!o || typeof o !== "object") throw invalidArgument("policyStep", "an options object", "options", o);
+        checkLr("policyStep", o.lr);
+        checkPolicyLossOptions("policyStep", o.loss, "loss", true);
+        checkPolicyBatches("policyStep", o.microBatches, o.loss.useKlLoss);
+        return raw.policyStep(m, o);
+      }),
+    policyLoss: (i, o) =>
+      call("policyLoss", async () => {
+        checkPolicyLossOptions("policyLoss", o, "options", false);
+        checkPolicyLossInputs("policyLoss", i, o.useKlLoss);
+        if (o.tokenNormalizer !== undefined && !(typeof o.tokenNormalizer === "number" && o.tokenNormalizer > 0 && Number.isFinite(o.tokenNormalizer))) {
+          throw invalidArgument("policyLoss", "a positive number (the response tokens of the whole step)", "options.tokenNormalizer", o.tokenNormalizer);
+        }
+        return raw.policyLoss(i, o);
+      }),
+    saveOptimizerState: (m, path) =>
+      call("saveOptimizerState", async () => {
+        checkPath("saveOptimizerState", path);
+        return raw.saveOptimizerState(m, path);
+      }),
+    loadOptimizerState: (m, path) =>
+      call("loadOptimizerState", async () => {
+        checkPath("loadOptimizerState", path);
+        return raw.loadOptimizerState(m, path);
       }),
   };
 }

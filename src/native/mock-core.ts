@@ -1,9 +1,11 @@
 // A pure-TypeScript NativeCore for unit tests: a real (tiny) bigram language model — logits of
 // the next token depend on the current token only — with the same argument checks, error codes,
 // shapes and lifecycle as the addon. test/contract runs one suite on both, so it cannot drift.
-import { existsSync, mkdirSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { canonicalKey, textModelParams } from "../model/text-weights.js";
+import { RlInputError } from "../rl/errors.js";
+import { policyLoss } from "../rl/policy-loss.js";
 import { visionModelParams } from "../model/vision-weights.js";
 import { gaussian, rng } from "../util/random.js";
 import type {
@@ -16,6 +18,13 @@ import type {
   ModelInfo,
   NativeCore,
   NativeErrorCode,
+  OptimizerStateInfo,
+  PolicyBatch,
+  PolicyLossCheckOptions,
+  PolicyLossCheckResult,
+  PolicyLossInputs,
+  PolicyLossOptions,
+  PolicyStepResult,
   TextModelConfig,
   TokenBatch,
   TrainBatch,
@@ -64,6 +73,22 @@ function validateConfig(op: string, c: TextModelConfig): void {
   }
   if (c.mropeSection && c.mropeSection.reduce((a, b) => a + b, 0) !== c.headDim / 2) {
     throw new MockError(op, "E_CONFIG", `mrope_section must sum to head_dim/2 = ${c.headDim / 2}`);
+  }
+}
+
+const MOCK_STATE_FORMAT = "roboalign.mock-adamw/1";
+
+/** The mock's only trainable tensor: the bigram logits, under the name its gradients use. */
+const MOCK_PARAM = "lm_head.weight";
+
+/** src/rl/policy-loss.ts on the mock's inputs; its input errors become E_INVALID_ARGUMENT. */
+function mockPolicyLoss(op: string, inputs: PolicyLossInputs & { tokenNormalizer?: number }, o: Omit<PolicyLossOptions, "temperature">): PolicyLossCheckResult {
+  try {
+    const { clipRatioLow, clipRatioHigh, clipRatioDual, klCoef, klPenalty, useKlLoss, lossAvgMode } = o;
+    return policyLoss(inputs, { clipRatioLow, clipRatioHigh, clipRatioDual, klCoef, klPenalty, useKlLoss, lossAvgMode });
+  } catch (e) {
+    if (e instanceof RlInputError) throw new MockError(op, "E_INVALID_ARGUMENT", e.message);
+    throw e;
   }
 }
 
@@ -177,6 +202,76 @@ export function createMockCore(): NativeCore {
       }
     }
     return { loss: loss / total, tokens: total, grad };
+  };
+
+  /** Clip (optimizer config) and one AdamW step, skipped when the loss or the norm is not finite. */
+  const adamStep = (m: MockModel, grad: Float64Array, lr: number, loss: number): { gradNorm: number; applied: boolean } => {
+    const norm = Math.sqrt(grad.reduce((s, g) => s + g * g, 0));
+    if (!Number.isFinite(loss) || !Number.isFinite(norm)) return { gradNorm: norm, applied: false };
+    const a = m.adam!;
+    const scale = a.clip > 0 && norm > a.clip ? a.clip / (norm + 1e-6) : 1;
+    a.t++;
+    for (let i = 0; i < grad.length; i++) {
+      const g = grad[i] * scale;
+      a.m[i] = a.b1 * a.m[i] + (1 - a.b1) * g;
+      a.v[i] = a.b2 * a.v[i] + (1 - a.b2) * g * g;
+      const mh = a.m[i] / (1 - a.b1 ** a.t);
+      const vh = a.v[i] / (1 - a.b2 ** a.t);
+      m.w[i] = m.w[i] * (1 - lr * a.wd) - (lr * mh) / (Math.sqrt(vh) + a.eps);
+    }
+    return { gradNorm: norm, applied: true };
+  };
+
+  const requireAdam = (op: string, m: MockModel) => {
+    if (!m.adam) throw new MockError(op, "E_INVALID_ARGUMENT", "the optimizer is not configured. Fix: call configureOptimizer first.");
+  };
+
+  /** GRPO step of the bigram model: per-token d loss / d log π from src/rl, through d log p / d logits = onehot − softmax. */
+  const policyStepOf = (op: string, m: MockModel, batches: PolicyBatch[], lr: number, o: PolicyLossOptions): PolicyStepResult => {
+    requireAdam(op, m);
+    const V = m.config.vocabSize;
+    let total = 0;
+    batches.forEach((b, k) => {
+      checkIds(op, m, b);
+      checkImages(op, m, b.inputIds, (i) => realAt(b, i), b);
+      for (let i = 0; i < b.batch * b.seqLen; i++) {
+        if (!b.responseMask[i]) continue;
+        const [r, t] = [Math.floor(i / b.seqLen), i % b.seqLen];
+        if (t === 0) throw new MockError(op, "E_INVALID_ARGUMENT", `microBatches[${k}].responseMask is 1 at position 0 of row ${r}: the first token has no log-prob. Fix: align the mask with the logprobs output (mask[t] marks ids[t]).`);
+        if (!realAt(b, i)) throw new MockError(op, "E_INVALID_ARGUMENT", `microBatches[${k}].responseMask is 1 at padding (row ${r}, position ${t}). Fix: response tokens must be real tokens of attentionMask.`);
+        total++;
+      }
+    });
+    if (total === 0) throw new MockError(op, "E_INVALID_ARGUMENT", "no response token in this step (every responseMask is 0): nothing to learn from");
+    const grad = new Float64Array(V * V);
+    const out: PolicyStepResult = { loss: 0, pgLoss: 0, klLoss: 0, ppoKl: 0, entropyLoss: 0, clipfracHigher: 0, clipfracLower: 0, gradNorm: 0, tokens: total, applied: false };
+    for (const b of batches) {
+      const n = b.batch * b.seqLen;
+      const lps: (Float64Array | null)[] = new Array(n).fill(null);
+      const logprobs = new Float64Array(n);
+      let tokens = 0;
+      for (let i = 0; i < n; i++) {
+        if (!b.responseMask[i]) continue;
+        lps[i] = logSoftmax(row(m, b.inputIds[i - 1]), o.temperature);
+        logprobs[i] = lps[i]![b.inputIds[i]];
+        tokens++;
+      }
+      if (tokens === 0) continue;
+      const r = mockPolicyLoss(op, { batch: b.batch, seqLen: b.seqLen, logprobs, oldLogprobs: b.oldLogprobs, refLogprobs: o.useKlLoss ? b.refLogprobs : undefined, advantages: b.advantages, mask: b.responseMask, tokenNormalizer: total }, o);
+      out.loss += r.loss;
+      const share = tokens / total;
+      for (const k of ["pgLoss", "klLoss", "ppoKl", "entropyLoss", "clipfracHigher", "clipfracLower"] as const) out[k] += share * r[k];
+      for (let i = 0; i < n; i++) {
+        const lp = lps[i];
+        if (!lp) continue;
+        const prev = b.inputIds[i - 1];
+        const y = b.inputIds[i];
+        // logits enter as logits / temperature: d log p / d logits = (onehot − softmax) / temperature.
+        for (let v = 0; v < V; v++) grad[prev * V + v] += (r.gradLogprobs[i] * ((v === y ? 1 : 0) - Math.exp(lp[v]))) / o.temperature;
+      }
+    }
+    Object.assign(out, adamStep(m, grad, lr, out.loss));
+    return out;
   };
 
   return {
@@ -444,28 +539,58 @@ export function createMockCore(): NativeCore {
 
     sftStep: (h, o) =>
       job("sftStep", h, (m) => {
-        if (!m.adam) throw new MockError("sftStep", "E_INVALID_ARGUMENT", "the optimizer is not configured. Fix: call configureOptimizer first.");
+        requireAdam("sftStep", m);
         const { loss, tokens, grad } = lossAndGrad("sftStep", m, o.microBatches);
-        const norm = Math.sqrt(grad.reduce((s, g) => s + g * g, 0));
-        const a = m.adam;
-        const scale = a.clip > 0 && norm > a.clip ? a.clip / (norm + 1e-6) : 1;
-        a.t++;
-        for (let i = 0; i < grad.length; i++) {
-          const g = grad[i] * scale;
-          a.m[i] = a.b1 * a.m[i] + (1 - a.b1) * g;
-          a.v[i] = a.b2 * a.v[i] + (1 - a.b2) * g * g;
-          const mh = a.m[i] / (1 - a.b1 ** a.t);
-          const vh = a.v[i] / (1 - a.b2 ** a.t);
-          m.w[i] = m.w[i] * (1 - o.lr * a.wd) - (o.lr * mh) / (Math.sqrt(vh) + a.eps);
-        }
-        return { loss, gradNorm: norm, tokens, applied: true };
+        return { loss, tokens, ...adamStep(m, grad, o.lr, loss) };
       }),
 
     gradients: (h, batches, names) =>
       job("gradients", h, (m) => {
         const { loss, tokens, grad } = lossAndGrad("gradients", m, batches);
         for (const n of names ?? []) if (n !== "lm_head.weight") throw new MockError("gradients", "E_INVALID_ARGUMENT", `unknown parameter name ${n}`);
-        return { loss, tokens, grads: { "lm_head.weight": Float32Array.from(grad) } };
+        return { loss, tokens, grads: { [MOCK_PARAM]: Float32Array.from(grad) } };
+      }),
+
+    policyStep: (h, o) => job("policyStep", h, (m) => policyStepOf("policyStep", m, o.microBatches, o.lr, o.loss)),
+
+    async policyLoss(inputs, o: PolicyLossCheckOptions) {
+      await new Promise((r) => setImmediate(r));
+      return mockPolicyLoss("policyLoss", { ...inputs, tokenNormalizer: o.tokenNormalizer }, o);
+    },
+
+    saveOptimizerState: (h, path) =>
+      job("saveOptimizerState", h, (m): OptimizerStateInfo => {
+        if (!m.adam) throw new MockError("saveOptimizerState", "E_INVALID_ARGUMENT", "the optimizer is not configured, so there is no state to save. Fix: call configureOptimizer first.");
+        if (!existsSync(dirname(path))) throw new MockError("saveOptimizerState", "E_FILE_NOT_FOUND", `cannot write ${path}: the folder ${dirname(path)} does not exist. Fix: create it first.`);
+        const V = m.config.vocabSize;
+        const a = m.adam;
+        const state = { format: MOCK_STATE_FORMAT, names: [MOCK_PARAM], shapes: [[V, V]], step: a.t, expAvg: Array.from(a.m), expAvgSq: Array.from(a.v) };
+        writeFileSync(`${path}.tmp`, JSON.stringify(state));
+        renameSync(`${path}.tmp`, path);
+        return { parameters: 1, step: a.t };
+      }),
+
+    loadOptimizerState: (h, path) =>
+      job("loadOptimizerState", h, (m): OptimizerStateInfo => {
+        const op = "loadOptimizerState";
+        if (!m.adam) throw new MockError(op, "E_INVALID_ARGUMENT", "the optimizer is not configured, so there is no state to load into. Fix: call configureOptimizer (with the options of the run being resumed) first.");
+        if (!existsSync(path)) throw new MockError(op, "E_FILE_NOT_FOUND", `optimizer state file not found: ${path}. Fix: pass the file written by saveOptimizerState.`);
+        let s: { format?: string; names?: string[]; shapes?: number[][]; step?: number; expAvg?: number[]; expAvgSq?: number[] };
+        try {
+          s = JSON.parse(readFileSync(path, "utf8"));
+        } catch {
+          throw new MockError(op, "E_CHECKPOINT", `${path} is not an optimizer state file written by saveOptimizerState`);
+        }
+        if (s.format !== MOCK_STATE_FORMAT) throw new MockError(op, "E_CHECKPOINT", `${path} has an unknown optimizer state format (expected ${MOCK_STATE_FORMAT})`);
+        const V = m.config.vocabSize;
+        if (s.names?.length !== 1 || s.names[0] !== MOCK_PARAM) throw new MockError(op, "E_CHECKPOINT", `${path} holds the state of parameters ${JSON.stringify(s.names)} but the configured optimizer trains ${MOCK_PARAM}`);
+        if (s.shapes?.[0]?.join(",") !== `${V},${V}` || s.expAvg?.length !== V * V || s.expAvgSq?.length !== V * V || !Number.isInteger(s.step)) {
+          throw new MockError(op, "E_CHECKPOINT", `${path}: ${MOCK_PARAM} has shape [${s.shapes?.[0]?.join(", ")}] in the file but [${V}, ${V}] in the model`);
+        }
+        m.adam.m = Float64Array.from(s.expAvg);
+        m.adam.v = Float64Array.from(s.expAvgSq);
+        m.adam.t = s.step!;
+        return { parameters: 1, step: s.step! };
       }),
   };
 }

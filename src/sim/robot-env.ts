@@ -39,7 +39,8 @@ export const ROT_SCALE = 0.5; // radians per unit action
 const ARM = 7;
 const DAMPING = 0.05;
 const NULL_GAIN = 0.05;
-const FRONT_CAMERA: CameraPose = { pos: [0.78, 0, 0.62], forward: [-0.78 - 0.05, 0, -0.62], up: [0, 0, 1] };
+/** The fixed front (agentview) camera; exported so evaluation media can render the same view. */
+export const FRONT_CAMERA: CameraPose = { pos: [0.78, 0, 0.62], forward: [-0.78 - 0.05, 0, -0.62], up: [0, 0, 1] };
 
 export class RobotEnv {
   private m: MjModel | undefined;

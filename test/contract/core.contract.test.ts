@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { ModelHandle, NativeCore, TextModelConfig } from "../../src/native/contract.js";
+import type { ModelHandle, NativeCore, PolicyBatch, PolicyLossOptions, TextModelConfig } from "../../src/native/contract.js";
 import { checkedCore, getNativeCore } from "../../src/native/core.js";
 import { NativeCoreError } from "../../src/native/errors.js";
 import { createMockCore } from "../../src/native/mock-core.js";
@@ -26,6 +26,23 @@ const config: TextModelConfig = {
   maxPositionEmbeddings: 128,
   initializerRange: 0.5,
 };
+
+const grpo: PolicyLossOptions = { clipRatioLow: 0.2, clipRatioHigh: 0.3, clipRatioDual: 3, klCoef: 0.01, klPenalty: "low_var_kl", useKlLoss: true, lossAvgMode: "token", temperature: 1 };
+
+/** One on-policy sequence: prompt + response, advantage `adv` on every response token. */
+function onPolicyBatch(ids: number[], promptLen: number, logprobs: Float32Array, adv: number): PolicyBatch {
+  const n = ids.length;
+  const responseMask = Uint8Array.from(ids, (_, t) => (t >= promptLen ? 1 : 0));
+  return {
+    inputIds: Int32Array.from(ids),
+    batch: 1,
+    seqLen: n,
+    responseMask,
+    advantages: Float32Array.from(responseMask, (m) => m * adv),
+    oldLogprobs: Float32Array.from(logprobs),
+    refLogprobs: Float32Array.from(logprobs),
+  };
+}
 
 async function rejection(p: Promise<unknown>): Promise<NativeCoreError> {
   const err = await p.then(
@@ -134,6 +151,94 @@ describe.each(implementations)("NativeCore contract: %s", (_name, make, availabl
     expect(last.applied).toBe(true);
     expect(last.loss).toBeLessThan(first.loss * 0.2);
     await core.dispose(h);
+  });
+
+  it.skipIf(skip)("policyStep raises the log-prob of a positively-advantaged response", async () => {
+    const core = make();
+    const h = await init(core);
+    const prompt = [3, 4, 5];
+    const gen = await core.generate(h, { promptIds: Int32Array.from(prompt), promptOffsets: Int32Array.from([0, 3]), maxNewTokens: 5, temperature: 1, seed: 2 });
+    const ids = [...prompt, ...gen.ids];
+    const batch = { inputIds: Int32Array.from(ids), batch: 1, seqLen: ids.length };
+    const before = (await core.logprobs(h, batch, {})).logprobs;
+    await core.configureOptimizer(h, { lr: 1e-2, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maxGradNorm: 1, freeze: [] });
+    const r = await core.policyStep(h, { microBatches: [onPolicyBatch(ids, prompt.length, before, 1)], lr: 1e-2, loss: grpo });
+    expect(r.applied).toBe(true);
+    expect(r.tokens).toBe(5);
+    // On-policy: ratio 1, nothing clipped, KL 0, loss = −mean Â.
+    expect(Math.abs(r.loss + 1)).toBeLessThan(1e-5);
+    expect(Math.abs(r.ppoKl)).toBeLessThan(1e-5);
+    expect(r.clipfracHigher + r.clipfracLower).toBe(0);
+    const after = (await core.logprobs(h, batch, {})).logprobs;
+    const sum = (a: Float32Array) => a.subarray(prompt.length).reduce((s, x) => s + x, 0);
+    expect(sum(after)).toBeGreaterThan(sum(before));
+    await core.dispose(h);
+  });
+
+  it.skipIf(skip)("policyLoss gives EasyR1's on-policy loss and gradient", async () => {
+    const core = make();
+    const logprobs = Float64Array.from([0, -1, -2, -0.5]);
+    const r = await core.policyLoss(
+      { batch: 1, seqLen: 4, logprobs, oldLogprobs: logprobs, advantages: Float64Array.from([0, 2, -1, 5]), mask: Uint8Array.from([0, 1, 1, 0]) },
+      { ...grpo, useKlLoss: false, tokenNormalizer: 4 },
+    );
+    // A(ℓ) = −(2 − 1)/2; the share of 2 of 4 tokens halves loss and gradient, not the metrics.
+    expect(r.pgLoss).toBeCloseTo(-0.5, 8);
+    expect(r.loss).toBeCloseTo(-0.25, 8);
+    expect(r.entropyLoss).toBeCloseTo(1.5, 7); // EasyR1 divides by Σm + 1e-8
+    expect(Array.from(r.gradLogprobs).map((g) => Number(g.toFixed(8)))).toEqual([0, -0.5, 0.25, 0]);
+  });
+
+  it.skipIf(skip)("policyStep rejects mismatched per-token arrays and a missing refLogprobs", async () => {
+    const core = make();
+    const h = await init(core);
+    await core.configureOptimizer(h, { lr: 1e-2, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maxGradNorm: 1, freeze: [] });
+    const good = onPolicyBatch([1, 2, 3, 4], 2, new Float32Array(4), 1);
+    const short = await rejection(core.policyStep(h, { microBatches: [{ ...good, responseMask: good.responseMask.subarray(1) }], lr: 1e-2, loss: grpo }));
+    expect(short.code).toBe("E_INVALID_ARGUMENT");
+    expect(short.message).toMatch(/^Expected a Uint8Array of batch × seqLen = 4 entries for microBatches\[0\]\.responseMask/);
+    const adv = await rejection(core.policyStep(h, { microBatches: [{ ...good, advantages: new Float32Array(5) }], lr: 1e-2, loss: grpo }));
+    expect(adv.code).toBe("E_INVALID_ARGUMENT");
+    expect(adv.message).toMatch(/microBatches\[0\]\.advantages/);
+    const noRef = await rejection(core.policyStep(h, { microBatches: [{ ...good, refLogprobs: undefined }], lr: 1e-2, loss: grpo }));
+    expect(noRef.code).toBe("E_INVALID_ARGUMENT");
+    expect(noRef.message).toMatch(/refLogprobs/);
+    // Without the KL term the reference log-probs are not needed.
+    const r = await core.policyStep(h, { microBatches: [{ ...good, refLogprobs: undefined }], lr: 1e-2, loss: { ...grpo, useKlLoss: false } });
+    expect(r.applied).toBe(true);
+    const misaligned = await rejection(core.policyStep(h, { microBatches: [{ ...good, responseMask: Uint8Array.from([1, 0, 1, 1]) }], lr: 1e-2, loss: grpo }));
+    expect(misaligned.code).toBe("E_INVALID_ARGUMENT");
+    expect(misaligned.message).toMatch(/position 0/);
+    await core.dispose(h);
+  });
+
+  it.skipIf(skip)("optimizer state round trip resumes identically", async () => {
+    const core = make();
+    const options = { lr: 2e-2, betas: [0.9, 0.95] as [number, number], eps: 1e-8, weightDecay: 0.01, maxGradNorm: 1, freeze: [] };
+    const batch = { inputIds: Int32Array.from([1, 2, 3, 4, 5, 6]), batch: 1, seqLen: 6, labels: Int32Array.from([-100, 2, 3, 4, 5, 6]) };
+    const probe = { inputIds: Int32Array.from([1, 2, 3, 4, 5, 6]), batch: 1, seqLen: 6 };
+    const path = join(mkdtempSync(join(tmpdir(), "roboalign-contract-opt-")), "optimizer.state");
+    // Three runs from the same seed: the uninterrupted one, one whose optimizer is re-created and
+    // restored from the saved state, and one re-created without it.
+    const runs = await Promise.all([init(core), init(core), init(core)]);
+    for (const h of runs) {
+      await core.configureOptimizer(h, options);
+      for (let i = 0; i < 3; i++) await core.sftStep(h, { microBatches: [batch], lr: 2e-2 });
+    }
+    const saved = await core.saveOptimizerState(runs[0], path);
+    expect(saved.step).toBe(3);
+    await core.configureOptimizer(runs[1], options);
+    expect(await core.loadOptimizerState(runs[1], path)).toEqual(saved);
+    await core.configureOptimizer(runs[2], options);
+    for (const h of runs) for (let i = 0; i < 3; i++) await core.sftStep(h, { microBatches: [batch], lr: 2e-2 });
+    const [uninterrupted, resumed, reset] = await Promise.all(runs.map(async (h) => (await core.forward(h, probe, {})).logits!));
+    expect(Array.from(resumed)).toEqual(Array.from(uninterrupted));
+    expect(Array.from(reset)).not.toEqual(Array.from(uninterrupted));
+    const wider = await init(core, { ...config, vocabSize: 48 });
+    await core.configureOptimizer(wider, options);
+    expect((await rejection(core.loadOptimizerState(wider, path))).code).toBe("E_CHECKPOINT");
+    expect((await rejection(core.loadOptimizerState(wider, `${path}.absent`))).code).toBe("E_FILE_NOT_FOUND");
+    await Promise.all([...runs, wider].map((h) => core.dispose(h)));
   });
 
   it.skipIf(skip)("rejects out-of-range token ids with E_TOKEN_RANGE", async () => {

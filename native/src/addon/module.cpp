@@ -15,6 +15,8 @@ Napi::Object init(Napi::Env env, Napi::Object exports) {
   register_model_ops(env, exports);
   register_inference_ops(env, exports);
   register_train_ops(env, exports);
+  register_policy_ops(env, exports);
+  register_action_ops(env, exports);
   return exports;
 }
 

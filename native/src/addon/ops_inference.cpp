@@ -106,6 +106,10 @@ Napi::Value generate_op(const Napi::CallbackInfo& info) {
     check(req.params.top_p > 0 && req.params.top_p <= 1, ErrorCode::InvalidArgument, "topP must be in (0, 1]");
     check(req.params.top_k >= 0, ErrorCode::InvalidArgument, "topK must be >= 0 (0 = off)");
     req.stop_ids = stop_lists(o.Get("stopIds"));
+    auto banned = o.Get("bannedIds");
+    if (!banned.IsUndefined() && !banned.IsNull()) {
+      for (auto id : int_list(banned, "bannedIds")) req.params.banned_ids.push_back(static_cast<int64_t>(id));
+    }
     req.seed = static_cast<uint64_t>(integer(o, "seed"));
     auto pos = o.Get("positionIds");
     if (!pos.IsUndefined() && !pos.IsNull()) req.positions = int32_array(pos, "positionIds");

@@ -1,9 +1,10 @@
-// configureOptimizer, sftStep and gradients.
+// configureOptimizer, sftStep, gradients, saveOptimizerState and loadOptimizerState.
 #include "addon/addon_state.h"
 #include "addon/convert.h"
 #include "addon/job.h"
 #include "addon/ops.h"
 #include "train/optimizer.h"
+#include "train/optimizer_state.h"
 #include "train/sft_step.h"
 
 namespace roboalign::addon {
@@ -105,12 +106,39 @@ Napi::Value gradients_op(const Napi::CallbackInfo& info) {
   });
 }
 
+Napi::Object state_info_js(Napi::Env env, const train::OptimizerStateInfo& s) {
+  auto o = Napi::Object::New(env);
+  o.Set("parameters", Napi::Number::New(env, static_cast<double>(s.parameters)));
+  o.Set("step", Napi::Number::New(env, static_cast<double>(s.step)));
+  return o;
+}
+
+// save (true) or load (false) of the optimizer state at a path.
+Napi::Value optimizer_state_op(const Napi::CallbackInfo& info, bool save) {
+  auto env = info.Env();
+  const char* op = save ? "saveOptimizerState" : "loadOptimizerState";
+  return guarded(env, op, [&]() -> Napi::Value {
+    auto& slot = AddonState::of(env).slot(handle_arg(info, 0));
+    if (info.Length() < 2 || !info[1].IsString()) fail(ErrorCode::InvalidArgument, std::string("Expected a file path string for path"));
+    const std::string path = info[1].As<Napi::String>().Utf8Value();
+    auto m = slot.model;
+    return Job<train::OptimizerStateInfo>::submit(
+        env, AddonState::of(env).executors.for_device(slot.executor_key), op,
+        [m, path, save] { return save ? train::save_optimizer_state(*m, path) : train::load_optimizer_state(*m, path); },
+        [](Napi::Env env, train::OptimizerStateInfo& r) -> Napi::Value { return state_info_js(env, r); });
+  });
+}
+
 }  // namespace
 
 void register_train_ops(Napi::Env env, Napi::Object exports) {
   exports.Set("configureOptimizer", Napi::Function::New(env, configure_optimizer_op, "configureOptimizer"));
   exports.Set("sftStep", Napi::Function::New(env, sft_step_op, "sftStep"));
   exports.Set("gradients", Napi::Function::New(env, gradients_op, "gradients"));
+  exports.Set("saveOptimizerState",
+              Napi::Function::New(env, [](const Napi::CallbackInfo& info) { return optimizer_state_op(info, true); }, "saveOptimizerState"));
+  exports.Set("loadOptimizerState",
+              Napi::Function::New(env, [](const Napi::CallbackInfo& info) { return optimizer_state_op(info, false); }, "loadOptimizerState"));
 }
 
 }  // namespace roboalign::addon

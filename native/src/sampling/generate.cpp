@@ -85,6 +85,9 @@ GenerateResult generate(TextModel& m, const GenerateRequest& req) {
     }
   }
   stop_table = stop_table.to(dev);
+  for (int64_t b : req.params.banned_ids) {
+    check(b >= 0 && b < V, ErrorCode::TokenRange, "banned id " + std::to_string(b) + " is outside the vocabulary");
+  }
   auto limits = torch::tensor(max_new, torch::kInt64).to(dev);
   auto rows = torch::arange(n, torch::TensorOptions().dtype(torch::kInt64).device(dev));
 

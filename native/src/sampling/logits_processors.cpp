@@ -10,14 +10,19 @@ Choice choose_next(const torch::Tensor& logits, const SamplingParams& p, at::Gen
   if (p.temperature > 0) scaled = scaled / p.temperature;
   auto logp = torch::log_softmax(scaled, -1);
   Choice c;
+  auto choosable = scaled;
+  if (!p.banned_ids.empty()) {
+    auto banned = torch::tensor(p.banned_ids, torch::TensorOptions().dtype(torch::kLong).device(scaled.device()));
+    choosable = scaled.index_fill(-1, banned, -std::numeric_limits<float>::infinity());
+  }
   if (p.temperature <= 0) {
-    c.ids = scaled.argmax(-1);
+    c.ids = choosable.argmax(-1);
   } else {
     const float neg_inf = -std::numeric_limits<float>::infinity();
-    auto filtered = scaled;
+    auto filtered = choosable;
     const int64_t V = scaled.size(-1);
     if (p.top_k > 0 && p.top_k < V) {
-      auto kth = std::get<0>(scaled.topk(p.top_k, -1)).select(-1, p.top_k - 1).unsqueeze(-1);
+      auto kth = std::get<0>(filtered.topk(p.top_k, -1)).select(-1, p.top_k - 1).unsqueeze(-1);
       filtered = filtered.masked_fill(filtered < kth, neg_inf);
     }
     if (p.top_p < 1.0) {

@@ -3,12 +3,17 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <vector>
+
 namespace roboalign::sampling {
 
 struct SamplingParams {
   double temperature = 0.0;  // 0 = greedy
   int64_t top_k = 0;         // 0 = off
   double top_p = 1.0;        // 1 = off
+  // Ids never chosen (EasyR1 biases the image-pad token by -100 so a rollout cannot emit an
+  // image placeholder without an image); their log-probs stay in the reported distribution.
+  std::vector<int64_t> banned_ids;
 };
 
 struct Choice {

@@ -43,6 +43,7 @@ function embedded(): MixtureConfig {
       src("sim-grounding", "embodied-vqa", 1_000),
       src("sim-robot-qa", "robot-qa", 2_000),
       src("sim-reasoning-mcq", "reasoning", 1_000),
+      src("sim-fast-action-reasoning", "reasoning", 600),
       src("sim-fast-action", "fast-action", 4_000),
     ],
   };

@@ -9,6 +9,7 @@ import type { SourceKind } from "../mixture/config.js";
 import type { Episode } from "../episode.js";
 import type { SourceSample } from "./episode-sources.js";
 import { fastActionSteps, robotQaSteps } from "./episode-steps.js";
+import { fastActionReasoning } from "./fast-action-reasoning.js";
 import { grounding } from "./grounding.js";
 import { reasoningMcq } from "./reasoning-mcq.js";
 import { sceneCaption } from "./scene-caption.js";
@@ -94,6 +95,10 @@ export const EMBEDDED_SOURCES: Record<string, (ctx: EmbeddedContext) => StepQues
   "sim-scene-caption": () => sceneCaption(),
   "sim-robot-qa": () => robotQaSteps(),
   "sim-reasoning-mcq": (ctx) => reasoningMcq({ seed: ctx.seed }),
+  "sim-fast-action-reasoning": (ctx) => {
+    if (!ctx.codec) throw new Error("sim-fast-action-reasoning needs a FAST tokenizer: pass one (e.g. --fast DIR, made by `roboalign fast fit`)");
+    return fastActionReasoning({ codec: ctx.codec, horizon: ctx.horizon ?? ctx.codec.processor.config.timeHorizon ?? 10 });
+  },
   "sim-fast-action": (ctx) => {
     if (!ctx.codec) throw new Error("sim-fast-action needs a FAST tokenizer: pass one (e.g. --fast DIR, made by `roboalign fast fit`)");
     const horizon = ctx.horizon ?? ctx.codec.processor.config.timeHorizon ?? 10;

@@ -16,3 +16,4 @@ export * from "./catalog.js";
 export * from "./llava-source.js";
 export * from "./resolve.js";
 export * from "./mixture-sampler.js";
+export * from "./fast-action-reasoning.js";

@@ -1,0 +1,94 @@
+// Settings of `roboalign pipeline`: the paper's design (data → FAST → base → RoboAlign SFT →
+// GRPO → report) at miniature scale. `default` finishes on a 2-core CPU in about a quarter of an
+// hour; `ci` is the same pipeline shortened for the end-to-end test.
+import type { Schema } from "../train/schema.js";
+
+export interface PipelineConfig {
+  out: string;
+  preset: string;
+  suites: string[];
+  trainEpisodes: number;
+  heldoutEpisodes: number;
+  imageSize: number;
+  actionHorizon: number;
+  fastVocab: number;
+  textVocab: number;
+  baseSteps: number;
+  baseLr: number;
+  sftSteps: number;
+  sftLr: number;
+  samplesPerStep: number;
+  grpoSteps: number;
+  rolloutBatch: number;
+  samplesPerPrompt: number;
+  updateBatch: number;
+  grpoLr: number;
+  maxResponseLength: number;
+  heldoutPrompts: number;
+  seed: number;
+}
+
+export const PIPELINE_SCHEMA: Schema<PipelineConfig> = {
+  out: { type: "string", describe: "run folder (data, models, metrics, report.md, summary.json)" },
+  preset: { type: "string", describe: "model preset to initialise (tiny = Qwen2.5-VL-shaped)" },
+  suites: { type: "string[]", describe: "task suites the data comes from (spatial, object, goal, long)" },
+  trainEpisodes: { type: "integer", min: 1, describe: "expert episodes per suite for training (initial states 0..)" },
+  heldoutEpisodes: { type: "integer", min: 1, describe: "expert episodes per suite held out (initial states 45..49)" },
+  imageSize: { type: "integer", min: 28, describe: "camera side in pixels" },
+  actionHorizon: { type: "integer", min: 1, describe: "actions per FAST chunk" },
+  fastVocab: { type: "integer", min: 16, describe: "FAST BPE vocabulary" },
+  textVocab: { type: "integer", min: 300, describe: "text BPE vocabulary of the tiny tokenizer" },
+  baseSteps: { type: "integer", min: 1, describe: "steps of the base stage (general and embodied VQA only)" },
+  baseLr: { type: "number", above: 0, describe: "peak lr of the base stage" },
+  sftSteps: { type: "integer", min: 1, describe: "steps of RoboAlign SFT (full mixture)" },
+  sftLr: { type: "number", above: 0, describe: "peak lr of RoboAlign SFT" },
+  samplesPerStep: { type: "integer", min: 1, describe: "samples per supervised step" },
+  grpoSteps: { type: "integer", min: 1, describe: "GRPO rollout steps" },
+  rolloutBatch: { type: "integer", min: 1, describe: "prompts per GRPO rollout step" },
+  samplesPerPrompt: { type: "integer", min: 2, describe: "GRPO group size n" },
+  updateBatch: { type: "integer", min: 1, describe: "prompts per GRPO optimizer step" },
+  grpoLr: { type: "number", above: 0, describe: "GRPO constant lr" },
+  maxResponseLength: { type: "integer", min: 8, describe: "generated tokens per response at most" },
+  heldoutPrompts: { type: "integer", min: 1, describe: "held-out RL prompts scored before and after each stage" },
+  seed: { type: "integer", describe: "seed of the whole run" },
+};
+
+const DEFAULT: PipelineConfig = {
+  out: "runs/pipeline",
+  preset: "tiny",
+  suites: ["spatial", "object", "goal"],
+  trainEpisodes: 20,
+  heldoutEpisodes: 5,
+  imageSize: 128,
+  actionHorizon: 10,
+  fastVocab: 256,
+  textVocab: 1024,
+  baseSteps: 150,
+  baseLr: 3e-3,
+  sftSteps: 400,
+  sftLr: 3e-3,
+  samplesPerStep: 16,
+  grpoSteps: 30,
+  rolloutBatch: 16,
+  samplesPerPrompt: 5,
+  updateBatch: 8,
+  grpoLr: 2e-4,
+  maxResponseLength: 48,
+  heldoutPrompts: 120,
+  seed: 0,
+};
+
+export const PIPELINE_RECIPES: Record<string, PipelineConfig> = {
+  default: DEFAULT,
+  ci: {
+    ...DEFAULT,
+    out: "runs/pipeline-ci",
+    suites: ["goal"],
+    trainEpisodes: 10,
+    heldoutEpisodes: 3,
+    baseSteps: 30,
+    sftSteps: 120,
+    grpoSteps: 10,
+    heldoutPrompts: 48,
+  },
+};

@@ -1,0 +1,33 @@
+// The main job, shortened (`--recipe ci`): it must not only run but learn — SFT loss falls,
+// held-out FAST prefix accuracy after SFT beats the untrained model, GRPO raises the held-out
+// reward — and leave the report, its figures and summary.json behind.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import type { PipelineSummary } from "../../src/report/pipeline-summary.js";
+import { hasAddon, repoRoot } from "../helpers/paths.js";
+
+const bin = join(repoRoot, "bin", "roboalign.js");
+const built = existsSync(join(repoRoot, "dist", "cli", "main.js"));
+
+describe.skipIf(!built || !hasAddon)(`roboalign pipeline --recipe ci${built && hasAddon ? "" : " — skipped: run `npm run setup` first (dist/ and the addon)"}`, () => {
+  it("trains base → SFT → GRPO and shows learning in summary.json and report.md", () => {
+    const out = join(mkdtempSync(join(tmpdir(), "ra-pipeline-")), "run");
+    const r = spawnSync(process.execPath, [bin, "pipeline", "--recipe", "ci", "--out", out, "--no-progress"], { encoding: "utf8", timeout: 1_800_000 });
+    expect(r.status, r.stderr.slice(-3000)).toBe(0);
+    const s = JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) as PipelineSummary;
+    const h = s.heldout;
+    expect(s.sft.lastLoss).toBeLessThan(s.sft.firstLoss * 0.8);
+    expect(s.base!.lastLoss).toBeLessThan(s.base!.firstLoss);
+    expect(h.prompts).toBeGreaterThanOrEqual(24);
+    expect(h.afterSft!.fastAccuracy).toBeGreaterThan(h.before.fastAccuracy);
+    expect(h.afterRl.reward).toBeGreaterThan(h.afterSft!.reward);
+    expect(s.stages.map((x) => x.name)).toEqual(["data", "fast", "tokenizer", "eval-untrained", "base", "sft", "grpo"]);
+    const report = readFileSync(join(out, "report.md"), "utf8");
+    for (const m of report.matchAll(/\]\(([^)]+\.png)\)/g)) expect(existsSync(join(out, m[1])), m[1]).toBe(true);
+    expect(report).toMatch(/sft-loss\.png/);
+    expect(report).toMatch(/grpo-reward\.png/);
+  }, 1_800_000);
+});
