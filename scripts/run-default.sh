@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
-# The main job on the embedded default: set-up (incremental), an environment check, a tiny
-# randomly initialised model, and a generation with it.
+# The main job on the embedded default: set-up (incremental), an environment check, then the
+# whole pipeline (data → FAST → base → RoboAlign SFT → GRPO → report) into runs/default.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 out="${ROBOALIGN_RUN_DIR:-runs/default}"
 node bin/roboalign.js doctor
-node bin/roboalign.js model init --preset tiny --out "$out/model"
-node bin/roboalign.js generate --model "$out/model" --input-ids 1,2,3,4 --input-ids 7,8 --max-new-tokens 16
+node bin/roboalign.js pipeline --out "$out" "$@"

@@ -48,7 +48,7 @@ const evalCommand: CommandModule<object, EvalArgs> = {
       .option("workers", { type: "number", default: defaultWorkers(), describe: "worker threads, one env and policy each (1 = in this process)" })
       .option("replan-steps", { type: "number", describe: "actions executed open-loop per chunk before re-querying (default: the whole chunk)" })
       .option("wait-steps", { type: "number", default: LIBERO_WAIT_STEPS, describe: "no-op steps after reset while objects settle" })
-      .option("max-steps", { type: "number", describe: "policy steps per episode (default per suite: 220/280/300/520)" })
+      .option("max-steps", { type: "number", describe: "policy steps per episode of the LIBERO-like suites (default 220/280/300/520; chains: 240 per subtask)" })
       .option("image-size", { type: "number", default: 128, describe: "camera side in pixels for the policy's images" })
       .option("out", { type: "string", default: "runs/eval", describe: "folder for results.json, report.md, success.png and media/" })
       .option("label", { type: "string", describe: "row name in the report tables (default: the policy kind)" })
