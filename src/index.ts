@@ -29,3 +29,7 @@ export * as data from "./data/index.js";
 export * as mixture from "./data/mixture/index.js";
 export * as sim from "./sim/index.js";
 export { buildGenerateInputs, type PromptInput } from "./mllm/prompt-inputs.js";
+export * as rl from "./rl/index.js";
+export * as report from "./report/index.js";
+export * as evaluation from "./eval/closed-loop/index.js";
+export * as train from "./train/index.js";
