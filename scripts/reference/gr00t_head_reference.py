@@ -362,8 +362,8 @@ def main() -> None:
         "ids": ids.long(),
     }
     cases = {
-        "features": feats, "attention_mask": vl_mask, "state": state, "actions": actions,
-        "action_mask": action_mask_in, "embodiment_id": ids, "t": t, "noise": noise, "x0": x0,
+        "features": feats, "attention_mask": vl_mask.int(), "state": state, "actions": actions,
+        "action_mask": action_mask_in.int(), "embodiment_id": ids, "t": t, "noise": noise, "x0": x0,
     }
     for masked in (False, True):
         sfx = "_masked" if masked else ""

@@ -365,6 +365,158 @@ export interface MatmulBenchmarkResult {
   gflops: number;
 }
 
+declare const actionHeadBrand: unique symbol;
+/** Opaque handle of a GR00T flow-matching action head that lives in native memory. */
+export type ActionHeadHandle = number & { readonly [actionHeadBrand]: "ActionHeadHandle" };
+
+/**
+ * GR00T N1.5 flow-matching action head hyper-parameters (shared/reference/action-head.md §4),
+ * flattened. `actionHeadPreset("gr00t-n1.5")` gives the reference sizes, `"tiny"` a test size.
+ * The object is plain JSON: write it as the head's config.json beside model.safetensors.
+ */
+export interface ActionHeadConfig {
+  /** A: padded action width (32); shorter action chunks are zero-padded and masked in the loss. */
+  actionDim: number;
+  /** T: actions per chunk (16). */
+  actionHorizon: number;
+  /** S: padded state width (64). */
+  maxStateDim: number;
+  /** D: DiT width (1536) = ditNumHeads · ditHeadDim. */
+  inputEmbeddingDim: number;
+  /** State-MLP hidden, DiT output and decoder width (1024). */
+  hiddenSize: number;
+  /** Dvl: VL width inside the head (2048) = vlNumHeads · vlHeadDim. */
+  backboneEmbeddingDim: number;
+  /** Width of the backbone features given to the head; a trainable projection to Dvl is added when it differs (3584 for Qwen2.5-VL-7B). */
+  backboneFeatureDim: number;
+  ditNumLayers: number;
+  ditNumHeads: number;
+  ditHeadDim: number;
+  /** Layers of the VL self-attention adapter (4). */
+  vlNumLayers: number;
+  vlNumHeads: number;
+  vlHeadDim: number;
+  /** Dropout of the DiT and the adapter during training steps (0.2). */
+  dropout: number;
+  /** Learned future tokens between the state and the action tokens (32). */
+  numTargetVisionTokens: number;
+  /** Rows of the action position embedding (1024; only the first actionHorizon are used). */
+  maxSeqLen: number;
+  /** E: embodiment slots of the category-specific layers (32; 1 suffices for one robot). */
+  maxNumEmbodiments: number;
+  /** Training time t = (noiseS − u)/noiseS with u ~ Beta(noiseBetaAlpha, noiseBetaBeta) (1.5, 1, 0.999). */
+  noiseBetaAlpha: number;
+  noiseBetaBeta: number;
+  noiseS: number;
+  /** t is discretised as trunc(t · numTimestepBuckets) (1000). */
+  numTimestepBuckets: number;
+  /** Default Euler steps of actionHeadSample (4). */
+  numInferenceTimesteps: number;
+  /** false (GR00T-faithful): the VL attention mask is ignored; true: key-padding mask in the adapter and the DiT cross-attention. */
+  useVlMask: boolean;
+}
+
+export type ActionHeadPresetName = "gr00t-n1.5" | "tiny";
+
+/** Inputs of the action head, row-major. */
+export interface ActionHeadBatch {
+  batch: number;
+  /** L: VL tokens per row. */
+  vlLen: number;
+  /** [batch, vlLen, backboneFeatureDim] backbone hidden states. */
+  features: Float32Array;
+  /** [batch, vlLen], 1 = real token; read only when config.useVlMask (every row needs a real token). */
+  attentionMask?: Uint8Array;
+  /** [batch, stateDim] normalised state, stateDim ≤ maxStateDim (zero-padded natively). */
+  state: Float32Array;
+  /** [batch, actionHorizon, actionDimIn] normalised action chunk, actionDimIn ≤ actionDim; needed by forward, loss, gradients and training. */
+  actions?: Float32Array;
+  /** [batch, actionHorizon, actionDimIn], 1 = counts in the loss; default: every given entry. */
+  actionMask?: Uint8Array;
+  /** One embodiment id for the batch, or one per row (in [0, maxNumEmbodiments)). */
+  embodimentId: number | Int32Array;
+}
+
+export interface InitActionHeadOptions {
+  config: ActionHeadConfig;
+  device: Device;
+  dtype: DType;
+  /** Seeds GR00T's initialisation of a new head (reference §5.10). */
+  seed: number;
+}
+
+export interface LoadActionHeadOptions {
+  config: ActionHeadConfig;
+  /** Tensors under GR00T checkpoint keys (`action_head.*`, plus `backbone.eagle_linear.*` when projecting). */
+  weights: WeightEntry[];
+  device: Device;
+  dtype: DType;
+}
+
+export interface ActionHeadInfo {
+  config: ActionHeadConfig;
+  numParameters: number;
+  numTrainable: number;
+  dtype: DType;
+  device: string;
+}
+
+/** Where the flow-matching time and noise come from: given (both), or drawn from `seed`. */
+export interface ActionHeadNoise {
+  /** [batch] times (0 = noise, 1 = data). */
+  t?: Float32Array;
+  /** [batch, actionHorizon, actionDim] (the padded width). */
+  noise?: Float32Array;
+  seed?: number;
+}
+
+export interface ActionHeadForwardResult {
+  /** [batch, actionHorizon, actionDim] predicted velocity at x_t = (1 − t)·noise + t·actions (no dropout). */
+  velocity: Float32Array;
+  shape: number[];
+}
+
+export interface ActionHeadLossResult {
+  /** Σ mask·(pred − (actions − noise))² / Σ mask, without dropout. */
+  loss: number;
+  /** [batch] the times used. */
+  t: Float32Array;
+}
+
+export interface ActionHeadGradientsResult extends ActionHeadLossResult {
+  /** d loss / dθ per requested parameter (every trainable one when `names` is omitted). */
+  grads: Record<string, Float32Array>;
+}
+
+export interface ActionHeadTrainStepOptions {
+  /** Learning rate of this step (the schedule lives in TypeScript). */
+  lr: number;
+  /** Draws t, noise and the dropout masks of this step. */
+  seed: number;
+}
+
+export interface ActionHeadTrainStepResult {
+  loss: number;
+  /** Global grad norm before clipping. */
+  gradNorm: number;
+  /** False when the loss or the gradient norm was not finite and the update was skipped. */
+  applied: boolean;
+}
+
+export interface ActionHeadSampleOptions {
+  /** Draws the initial noise; or give `noise` ([batch, actionHorizon, actionDim]) itself. */
+  seed?: number;
+  noise?: Float32Array;
+  /** Euler steps; default config.numInferenceTimesteps. */
+  numSteps?: number;
+}
+
+export interface ActionHeadSampleResult {
+  /** [batch, actionHorizon, actionDim] actions in normalised space (padded dims included). */
+  actions: Float32Array;
+  shape: number[];
+}
+
 /** Typed failure of a native call. Codes are stable; messages say how to fix the problem. */
 export type NativeErrorCode =
   | "E_INVALID_ARGUMENT"
@@ -415,4 +567,27 @@ export interface NativeCore {
    * first, with the saved run's options); E_CHECKPOINT when the parameters do not match.
    */
   loadOptimizerState(model: ModelHandle, path: string): Promise<OptimizerStateInfo>;
+
+  /** The config of a named action-head preset ("gr00t-n1.5" or "tiny"). Cheap; synchronous. */
+  actionHeadPreset(name: ActionHeadPresetName): ActionHeadConfig;
+  /** A new GR00T flow-matching action head, initialised as GR00T initialises a new head. */
+  initActionHead(options: InitActionHeadOptions): Promise<ActionHeadHandle>;
+  /** An action head from safetensors weights; E_CHECKPOINT on missing or unexpected keys, E_SHAPE on a size mismatch. */
+  loadActionHead(options: LoadActionHeadOptions): Promise<ActionHeadHandle>;
+  actionHeadInfo(head: ActionHeadHandle): ActionHeadInfo;
+  /** Writes `model.safetensors` into `dir` (the caller writes the config JSON beside it). */
+  saveActionHead(head: ActionHeadHandle, options: { dir: string; dtype: DType }): Promise<SaveResult>;
+  disposeActionHead(head: ActionHeadHandle): Promise<void>;
+  /** AdamW as GR00T's trainer builds it (no decay on biases and LayerNorm weights); `freeze` keeps parameters fixed. */
+  configureActionHeadOptimizer(head: ActionHeadHandle, options: OptimizerOptions): Promise<{ trainable: number; frozen: number }>;
+  /** Predicted velocity at given t and noise, without dropout (parity checks). */
+  actionHeadForward(head: ActionHeadHandle, batch: ActionHeadBatch, options: { t: Float32Array; noise: Float32Array }): Promise<ActionHeadForwardResult>;
+  /** The masked flow-matching loss at given or seeded t and noise, without dropout. */
+  actionHeadLoss(head: ActionHeadHandle, batch: ActionHeadBatch, options: ActionHeadNoise): Promise<ActionHeadLossResult>;
+  /** The loss of `actionHeadLoss` and its gradients (one backward). */
+  actionHeadGradients(head: ActionHeadHandle, batch: ActionHeadBatch, options: ActionHeadNoise & { names?: string[] }): Promise<ActionHeadGradientsResult>;
+  /** One training step: seeded Beta time and noise, dropout, loss, clip, AdamW (configure the optimizer first). */
+  actionHeadTrainStep(head: ActionHeadHandle, batch: ActionHeadBatch, options: ActionHeadTrainStepOptions): Promise<ActionHeadTrainStepResult>;
+  /** Euler integration of the learned velocity from noise (t = 0) to actions (t = 1); `actions` is not read. */
+  actionHeadSample(head: ActionHeadHandle, batch: ActionHeadBatch, options: ActionHeadSampleOptions): Promise<ActionHeadSampleResult>;
 }

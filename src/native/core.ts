@@ -1,7 +1,18 @@
 // The checked NativeCore every caller uses: validates arguments in TypeScript, keeps the
 // caller's stack on failures, and turns every native rejection into a NativeCoreError. It wraps
 // the real addon or the mock alike.
-import type { GenerateRequest, NativeCore, PolicyBatch, PolicyLossInputs, PolicyLossOptions, TokenBatch, TrainBatch } from "./contract.js";
+import type {
+  ActionHeadBatch,
+  ActionHeadConfig,
+  ActionHeadNoise,
+  GenerateRequest,
+  NativeCore,
+  PolicyBatch,
+  PolicyLossInputs,
+  PolicyLossOptions,
+  TokenBatch,
+  TrainBatch,
+} from "./contract.js";
 import { invalidArgument, toNativeCoreError } from "./errors.js";
 import { loadNativeAddon } from "./loader.js";
 
@@ -106,6 +117,66 @@ function checkGenerate(r: GenerateRequest): void {
   if (!Number.isInteger(r.seed)) throw invalidArgument(op, "an integer", "seed", r.seed);
 }
 
+const HEAD_INT_FIELDS = [
+  "actionDim", "actionHorizon", "maxStateDim", "inputEmbeddingDim", "hiddenSize", "backboneEmbeddingDim", "backboneFeatureDim",
+  "ditNumLayers", "ditNumHeads", "ditHeadDim", "vlNumLayers", "vlNumHeads", "vlHeadDim", "numTargetVisionTokens", "maxSeqLen",
+  "maxNumEmbodiments", "numTimestepBuckets", "numInferenceTimesteps",
+] as const;
+
+function checkHeadConfig(op: string, c: ActionHeadConfig): void {
+  if (!c || typeof c !== "object") throw invalidArgument(op, "an action-head config object", "config", c);
+  for (const k of HEAD_INT_FIELDS) if (!Number.isInteger(c[k]) || c[k] < 1) throw invalidArgument(op, "a positive integer", `config.${k}`, c[k]);
+  for (const k of ["dropout", "noiseBetaAlpha", "noiseBetaBeta", "noiseS"] as const) {
+    if (typeof c[k] !== "number" || !Number.isFinite(c[k])) throw invalidArgument(op, "a finite number", `config.${k}`, c[k]);
+  }
+  if (typeof c.useVlMask !== "boolean") throw invalidArgument(op, "a boolean", "config.useVlMask", c.useVlMask);
+}
+
+function checkFloats(op: string, value: unknown, name: string, length?: number): void {
+  if (!(value instanceof Float32Array) || (length !== undefined && value.length !== length)) {
+    throw invalidArgument(op, length === undefined ? "a Float32Array" : `a Float32Array of ${length} values`, name, value);
+  }
+}
+
+function checkHeadBatch(op: string, b: ActionHeadBatch, needActions: boolean): void {
+  if (!b || typeof b !== "object") throw invalidArgument(op, "an action-head batch object", "batch", b);
+  if (!Number.isInteger(b.batch) || b.batch < 1) throw invalidArgument(op, "a positive integer", "batch.batch", b.batch);
+  if (!Number.isInteger(b.vlLen) || b.vlLen < 1) throw invalidArgument(op, "a positive integer", "batch.vlLen", b.vlLen);
+  const tokens = b.batch * b.vlLen;
+  if (!(b.features instanceof Float32Array) || b.features.length === 0 || b.features.length % tokens !== 0) {
+    throw invalidArgument(op, `a Float32Array of [batch, vlLen, featureDim] (a multiple of ${tokens} values)`, "batch.features", b.features);
+  }
+  if (b.attentionMask !== undefined && (!(b.attentionMask instanceof Uint8Array) || b.attentionMask.length !== tokens)) {
+    throw invalidArgument(op, `a Uint8Array of batch × vlLen = ${tokens} entries`, "batch.attentionMask", b.attentionMask);
+  }
+  if (!(b.state instanceof Float32Array) || b.state.length === 0 || b.state.length % b.batch !== 0) {
+    throw invalidArgument(op, `a Float32Array of [batch, stateDim] (a multiple of ${b.batch} values)`, "batch.state", b.state);
+  }
+  if (b.actions !== undefined || needActions) checkFloats(op, b.actions, "batch.actions");
+  if (b.actionMask !== undefined && (!(b.actionMask instanceof Uint8Array) || b.actionMask.length !== b.actions?.length)) {
+    throw invalidArgument(op, "a Uint8Array shaped like actions", "batch.actionMask", b.actionMask);
+  }
+  const e = b.embodimentId;
+  if (!(typeof e === "number" ? Number.isInteger(e) && e >= 0 : e instanceof Int32Array && e.length === b.batch)) {
+    throw invalidArgument(op, `a non-negative integer or an Int32Array of ${b.batch} ids`, "batch.embodimentId", e);
+  }
+}
+
+function checkHeadNoise(op: string, b: ActionHeadBatch, o: ActionHeadNoise, requireGiven: boolean): void {
+  if (!o || typeof o !== "object") throw invalidArgument(op, "an options object", "options", o);
+  const given = o.t !== undefined || o.noise !== undefined;
+  if (given || requireGiven) {
+    checkFloats(op, o.t, "options.t", b.batch);
+    checkFloats(op, o.noise, "options.noise");
+  } else if (!Number.isInteger(o.seed)) {
+    throw invalidArgument(op, "an integer seed (or both t and noise)", "options.seed", o.seed);
+  }
+}
+
+function checkSeed(op: string, seed: unknown, name = "options.seed"): void {
+  if (!Number.isInteger(seed)) throw invalidArgument(op, "an integer", name, seed);
+}
+
 async function call<T>(op: string, fn: () => Promise<T>): Promise<T> {
   const callSite = new Error();
   try {
@@ -195,6 +266,70 @@ export function checkedCore(raw: NativeCore): NativeCore {
       call("loadOptimizerState", async () => {
         checkPath("loadOptimizerState", path);
         return raw.loadOptimizerState(m, path);
+      }),
+    actionHeadPreset: (name) => callSync("actionHeadPreset", () => raw.actionHeadPreset(name)),
+    initActionHead: (o) =>
+      call("initActionHead", async () => {
+        checkHeadConfig("initActionHead", o?.config);
+        checkSeed("initActionHead", o.seed, "seed");
+        return raw.initActionHead(o);
+      }),
+    loadActionHead: (o) =>
+      call("loadActionHead", async () => {
+        checkHeadConfig("loadActionHead", o?.config);
+        if (!Array.isArray(o.weights)) throw invalidArgument("loadActionHead", "an array of weight entries", "weights", o.weights);
+        return raw.loadActionHead(o);
+      }),
+    actionHeadInfo: (h) => callSync("actionHeadInfo", () => raw.actionHeadInfo(h)),
+    saveActionHead: (h, o) =>
+      call("saveActionHead", async () => {
+        if (typeof o?.dir !== "string" || o.dir.length === 0) throw invalidArgument("saveActionHead", "a directory path", "dir", o?.dir);
+        return raw.saveActionHead(h, o);
+      }),
+    disposeActionHead: (h) => call("disposeActionHead", () => raw.disposeActionHead(h)),
+    configureActionHeadOptimizer: (h, o) =>
+      call("configureActionHeadOptimizer", async () => {
+        checkLr("configureActionHeadOptimizer", o?.lr);
+        return raw.configureActionHeadOptimizer(h, o);
+      }),
+    actionHeadForward: (h, b, o) =>
+      call("actionHeadForward", async () => {
+        checkHeadBatch("actionHeadForward", b, true);
+        checkHeadNoise("actionHeadForward", b, o, true);
+        return raw.actionHeadForward(h, b, o);
+      }),
+    actionHeadLoss: (h, b, o) =>
+      call("actionHeadLoss", async () => {
+        checkHeadBatch("actionHeadLoss", b, true);
+        checkHeadNoise("actionHeadLoss", b, o, false);
+        return raw.actionHeadLoss(h, b, o);
+      }),
+    actionHeadGradients: (h, b, o) =>
+      call("actionHeadGradients", async () => {
+        checkHeadBatch("actionHeadGradients", b, true);
+        checkHeadNoise("actionHeadGradients", b, o, false);
+        if (o.names !== undefined && (!Array.isArray(o.names) || o.names.some((n) => typeof n !== "string"))) {
+          throw invalidArgument("actionHeadGradients", "an array of parameter names", "options.names", o.names);
+        }
+        return raw.actionHeadGradients(h, b, o);
+      }),
+    actionHeadTrainStep: (h, b, o) =>
+      call("actionHeadTrainStep", async () => {
+        checkHeadBatch("actionHeadTrainStep", b, true);
+        checkLr("actionHeadTrainStep", o?.lr);
+        checkSeed("actionHeadTrainStep", o.seed);
+        return raw.actionHeadTrainStep(h, b, o);
+      }),
+    actionHeadSample: (h, b, o) =>
+      call("actionHeadSample", async () => {
+        checkHeadBatch("actionHeadSample", b, false);
+        if (!o || typeof o !== "object") throw invalidArgument("actionHeadSample", "an options object", "options", o);
+        if (o.noise !== undefined) checkFloats("actionHeadSample", o.noise, "options.noise");
+        else checkSeed("actionHeadSample", o.seed);
+        if (o.numSteps !== undefined && !(Number.isInteger(o.numSteps) && o.numSteps > 0)) {
+          throw invalidArgument("actionHeadSample", "a positive integer", "options.numSteps", o.numSteps);
+        }
+        return raw.actionHeadSample(h, b, o);
       }),
   };
 }

@@ -9,6 +9,12 @@ import { policyLoss } from "../rl/policy-loss.js";
 import { visionModelParams } from "../model/vision-weights.js";
 import { gaussian, rng } from "../util/random.js";
 import type {
+  ActionHeadBatch,
+  ActionHeadConfig,
+  ActionHeadHandle,
+  ActionHeadInfo,
+  ActionHeadNoise,
+  ActionHeadPresetName,
   DType,
   EncodeImagesResult,
   ForwardResult,
@@ -92,6 +98,216 @@ function mockPolicyLoss(op: string, inputs: PolicyLossInputs & { tokenNormalizer
   }
 }
 
+/** The native action-head presets (native/src/model/gr00t/config.cpp), for the mock. */
+const MOCK_HEAD_PRESETS: Record<ActionHeadPresetName, ActionHeadConfig> = {
+  "gr00t-n1.5": {
+    actionDim: 32, actionHorizon: 16, maxStateDim: 64, inputEmbeddingDim: 1536, hiddenSize: 1024, backboneEmbeddingDim: 2048, backboneFeatureDim: 2048,
+    ditNumLayers: 16, ditNumHeads: 32, ditHeadDim: 48, vlNumLayers: 4, vlNumHeads: 32, vlHeadDim: 64, dropout: 0.2, numTargetVisionTokens: 32,
+    maxSeqLen: 1024, maxNumEmbodiments: 32, noiseBetaAlpha: 1.5, noiseBetaBeta: 1, noiseS: 0.999, numTimestepBuckets: 1000, numInferenceTimesteps: 4, useVlMask: false,
+  },
+  tiny: {
+    actionDim: 8, actionHorizon: 4, maxStateDim: 6, inputEmbeddingDim: 32, hiddenSize: 24, backboneEmbeddingDim: 40, backboneFeatureDim: 40,
+    ditNumLayers: 4, ditNumHeads: 2, ditHeadDim: 16, vlNumLayers: 2, vlNumHeads: 2, vlHeadDim: 20, dropout: 0.2, numTargetVisionTokens: 3,
+    maxSeqLen: 8, maxNumEmbodiments: 2, noiseBetaAlpha: 1.5, noiseBetaBeta: 1, noiseS: 0.999, numTimestepBuckets: 1000, numInferenceTimesteps: 4, useVlMask: false,
+  },
+};
+
+/**
+ * The mock's action head: a linear velocity field v[k] = W·φ_k + b over
+ * φ_k = [mean of the (masked) VL features, padded state, x_t[k], t_disc/buckets, k/T], trained by
+ * the same masked flow-matching loss, AdamW and Euler sampler as the native head.
+ */
+interface MockHead {
+  config: ActionHeadConfig;
+  dtype: DType;
+  device: string;
+  /** [actionDim, P] and [actionDim]. */
+  w: Float64Array;
+  b: Float64Array;
+  adam?: { m: Float64Array; v: Float64Array; t: number; b1: number; b2: number; eps: number; wd: number; clip: number; frozen: boolean[] };
+  busy: Promise<unknown>;
+}
+
+const HEAD_W = "action_head.mock_velocity.weight";
+const HEAD_B = "action_head.mock_velocity.bias";
+
+const headWidth = (c: ActionHeadConfig) => c.backboneFeatureDim + c.maxStateDim + c.actionDim + 2;
+
+function validateHeadConfig(op: string, c: ActionHeadConfig): void {
+  if (c.ditNumHeads * c.ditHeadDim !== c.inputEmbeddingDim) {
+    throw new MockError(op, "E_CONFIG", `dit_num_heads · dit_head_dim (${c.ditNumHeads * c.ditHeadDim}) must equal input_embedding_dim (${c.inputEmbeddingDim})`);
+  }
+  if (c.vlNumHeads * c.vlHeadDim !== c.backboneEmbeddingDim) {
+    throw new MockError(op, "E_CONFIG", `vl_num_heads · vl_head_dim (${c.vlNumHeads * c.vlHeadDim}) must equal backbone_embedding_dim (${c.backboneEmbeddingDim})`);
+  }
+  if (c.maxSeqLen < c.actionHorizon) throw new MockError(op, "E_CONFIG", `max_seq_len (${c.maxSeqLen}) must cover action_horizon (${c.actionHorizon})`);
+  if (!(c.dropout >= 0 && c.dropout < 1)) throw new MockError(op, "E_CONFIG", `dropout must lie in [0, 1), got ${c.dropout}`);
+  if (!(c.noiseBetaAlpha > 0 && c.noiseBetaBeta > 0)) throw new MockError(op, "E_CONFIG", "noise_beta_alpha and noise_beta_beta must be positive");
+  if (!(c.noiseS > 0 && c.noiseS <= 1)) throw new MockError(op, "E_CONFIG", `noise_s must lie in (0, 1], got ${c.noiseS}`);
+}
+
+/** Marsaglia–Tsang Gamma(a, 1). */
+function gammaSample(a: number, r: () => number): number {
+  if (a < 1) return gammaSample(a + 1, r) * Math.pow(r(), 1 / a);
+  const d = a - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number;
+    let v: number;
+    do {
+      x = gaussian(r);
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = r();
+    if (u < 1 - 0.0331 * x ** 4 || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+  }
+}
+
+/** The batch as the mock uses it: per-row pooled features and padded state, padded actions and mask. */
+interface MockHeadInputs {
+  B: number;
+  pooled: Float64Array[];
+  state: Float64Array[];
+  actions?: Float64Array; // [B, T, A]
+  mask?: Float64Array; // [B, T, A]
+}
+
+function mockHeadInputs(op: string, c: ActionHeadConfig, b: ActionHeadBatch, needActions: boolean): MockHeadInputs {
+  const { batch: B, vlLen: L } = b;
+  const F = b.features.length / (B * L);
+  if (F !== c.backboneFeatureDim) {
+    throw new MockError(op, "E_SHAPE", `features are ${F} wide but the action head expects backbone_feature_dim = ${c.backboneFeatureDim}. Fix: set backboneFeatureDim to the backbone's hidden size.`);
+  }
+  const S = b.state.length / B;
+  if (S > c.maxStateDim) throw new MockError(op, "E_SHAPE", `state is ${S} wide but max_state_dim is ${c.maxStateDim}`);
+  const ids = typeof b.embodimentId === "number" ? [b.embodimentId] : Array.from(b.embodimentId);
+  for (const e of ids) if (e >= c.maxNumEmbodiments) throw new MockError(op, "E_INVALID_ARGUMENT", `embodiment id ${e} is outside [0, ${c.maxNumEmbodiments}) (max_num_embodiments)`);
+  const useMask = c.useVlMask && b.attentionMask !== undefined;
+  const pooled: Float64Array[] = [];
+  const state: Float64Array[] = [];
+  for (let r = 0; r < B; r++) {
+    const p = new Float64Array(F);
+    let n = 0;
+    for (let l = 0; l < L; l++) {
+      if (useMask && !b.attentionMask![r * L + l]) continue;
+      n++;
+      for (let f = 0; f < F; f++) p[f] += b.features[(r * L + l) * F + f];
+    }
+    if (n === 0) throw new MockError(op, "E_INVALID_ARGUMENT", "attentionMask has a row without any real token");
+    pooled.push(p.map((x) => x / n));
+    const s = new Float64Array(c.maxStateDim);
+    for (let i = 0; i < S; i++) s[i] = b.state[r * S + i];
+    state.push(s);
+  }
+  const out: MockHeadInputs = { B, pooled, state };
+  if (!needActions) return out;
+  if (!b.actions) throw new MockError(op, "E_INVALID_ARGUMENT", "this operation needs the action chunk (actions)");
+  const T = c.actionHorizon;
+  const A = c.actionDim;
+  const Ain = b.actions.length / (B * T);
+  if (!Number.isInteger(Ain) || Ain < 1) throw new MockError(op, "E_SHAPE", `actions have ${b.actions.length} values, which is not a positive multiple of ${B * T} (layout [batch, actionHorizon, actionDim])`);
+  if (Ain > A) throw new MockError(op, "E_SHAPE", `actions are ${Ain} wide but the head's action_dim is ${A}`);
+  out.actions = new Float64Array(B * T * A);
+  out.mask = new Float64Array(B * T * A);
+  for (let i = 0; i < B * T; i++) {
+    for (let j = 0; j < Ain; j++) {
+      out.actions[i * A + j] = b.actions[i * Ain + j];
+      out.mask[i * A + j] = b.actionMask ? b.actionMask[i * Ain + j] : 1;
+    }
+  }
+  if (!out.mask.some((x) => x > 0)) throw new MockError(op, "E_INVALID_ARGUMENT", "actionMask is all zero: nothing to learn from");
+  return out;
+}
+
+/** t ~ (s − Beta(α, β))/s per row and noise ~ N(0, I) [B, T, A], from `seed`. */
+function mockDraw(c: ActionHeadConfig, B: number, seed: number): { t: Float32Array; noise: Float32Array } {
+  const r = rng(seed);
+  const t = new Float32Array(B);
+  for (let i = 0; i < B; i++) {
+    const x = gammaSample(c.noiseBetaAlpha, r);
+    const u = x / (x + gammaSample(c.noiseBetaBeta, r));
+    t[i] = (c.noiseS - u) / c.noiseS;
+  }
+  const noise = new Float32Array(B * c.actionHorizon * c.actionDim).map(() => gaussian(r));
+  return { t, noise };
+}
+
+/** φ of row r, action token k at x_t (the [T, A] slice `x`) and discretised time. */
+function mockFeatures(c: ActionHeadConfig, inp: MockHeadInputs, r: number, k: number, x: ArrayLike<number>, tDisc: number): Float64Array {
+  const phi = new Float64Array(headWidth(c));
+  phi.set(inp.pooled[r], 0);
+  phi.set(inp.state[r], c.backboneFeatureDim);
+  for (let a = 0; a < c.actionDim; a++) phi[c.backboneFeatureDim + c.maxStateDim + a] = x[k * c.actionDim + a];
+  phi[phi.length - 2] = tDisc / c.numTimestepBuckets;
+  phi[phi.length - 1] = k / c.actionHorizon;
+  return phi;
+}
+
+/** Velocity [B, T, A] of the linear field, with the φ used (for gradients). */
+function mockVelocity(h: MockHead, inp: MockHeadInputs, x: Float64Array, tDisc: number[]): { v: Float64Array; phis: Float64Array[] } {
+  const { actionHorizon: T, actionDim: A } = h.config;
+  const P = headWidth(h.config);
+  const v = new Float64Array(inp.B * T * A);
+  const phis: Float64Array[] = [];
+  for (let r = 0; r < inp.B; r++) {
+    for (let k = 0; k < T; k++) {
+      const phi = mockFeatures(h.config, inp, r, k, x.subarray(r * T * A, (r + 1) * T * A), tDisc[r]);
+      phis.push(phi);
+      for (let a = 0; a < A; a++) {
+        let s = h.b[a];
+        for (let j = 0; j < P; j++) s += h.w[a * P + j] * phi[j];
+        v[(r * T + k) * A + a] = s;
+      }
+    }
+  }
+  return { v, phis };
+}
+
+/** The masked flow-matching loss of the mock at t/noise, with dL/dW and dL/db. */
+function mockFlowLoss(op: string, h: MockHead, inp: MockHeadInputs, t: Float32Array, noise: Float32Array) {
+  const c = h.config;
+  const { actionHorizon: T, actionDim: A } = c;
+  if (t.length !== inp.B) throw new MockError(op, "E_SHAPE", `t has ${t.length} values but the batch has ${inp.B} rows`);
+  if (noise.length !== inp.B * T * A) {
+    throw new MockError(op, "E_SHAPE", `noise has ${noise.length} values but [batch, actionHorizon, actionDim] = ${inp.B * T * A} (actionDim is the padded width of the head)`);
+  }
+  const x = new Float64Array(inp.B * T * A);
+  const target = new Float64Array(inp.B * T * A);
+  for (let i = 0; i < x.length; i++) {
+    const tt = t[Math.floor(i / (T * A))];
+    x[i] = (1 - tt) * noise[i] + tt * inp.actions![i];
+    target[i] = inp.actions![i] - noise[i];
+  }
+  const tDisc = Array.from(t, (tt) => Math.trunc(Math.fround(tt * c.numTimestepBuckets)));
+  const { v, phis } = mockVelocity(h, inp, x, tDisc);
+  const P = headWidth(c);
+  const msum = inp.mask!.reduce((s, m) => s + m, 0);
+  let loss = 0;
+  const gw = new Float64Array(h.w.length);
+  const gb = new Float64Array(h.b.length);
+  for (let i = 0; i < v.length; i++) {
+    const m = inp.mask![i];
+    if (!m) continue;
+    const e = v[i] - target[i];
+    loss += (m * e * e) / msum;
+    const d = (2 * m * e) / msum;
+    const a = i % A;
+    const phi = phis[Math.floor(i / A)];
+    gb[a] += d;
+    for (let j = 0; j < P; j++) gw[a * P + j] += d * phi[j];
+  }
+  return { loss, v, gw, gb };
+}
+
+/** Bytes of a float tensor in a safetensors dtype (F32, or BF16 by truncation). */
+function mockTensorBytes(values: Float64Array, dtype: DType): Buffer {
+  const f = Float32Array.from(values);
+  if (dtype === "float32") return Buffer.from(f.buffer);
+  const bits = new Uint32Array(f.buffer);
+  return Buffer.from(Uint16Array.from(bits, (x) => x >>> 16).buffer);
+}
+
 export function createMockCore(): NativeCore {
   const models = new Map<number, MockModel>();
   const disposed = new Set<number>();
@@ -118,6 +334,83 @@ export function createMockCore(): NativeCore {
     });
     m.busy = run.catch(() => undefined);
     return run;
+  };
+
+  const heads = new Map<number, MockHead>();
+  const disposedHeads = new Set<number>();
+
+  const getHead = (op: string, h: ActionHeadHandle): MockHead => {
+    const m = heads.get(h);
+    if (m) return m;
+    if (disposedHeads.has(h)) throw new MockError(op, "E_DISPOSED", `action head ${h} is disposed. Fix: load it again; a disposed head cannot be used.`);
+    throw new MockError(op, "E_INVALID_ARGUMENT", `unknown action head handle ${h}`);
+  };
+
+  // Jobs of one head run one after another, asynchronously, like the native executor.
+  const headJob = <T>(op: string, h: ActionHeadHandle, fn: (m: MockHead) => T): Promise<T> => {
+    let m: MockHead;
+    try {
+      m = getHead(op, h);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const run = m.busy.then(async () => {
+      await new Promise((r) => setImmediate(r));
+      return fn(m);
+    });
+    m.busy = run.catch(() => undefined);
+    return run;
+  };
+
+  const addHead = (config: ActionHeadConfig, dtype: DType, device: string, w: Float64Array, b: Float64Array): ActionHeadHandle => {
+    const h = next++ as ActionHeadHandle;
+    heads.set(h, { config: { ...config }, dtype, device, w, b, busy: Promise.resolve() });
+    return h;
+  };
+
+  const headInfo = (m: MockHead): ActionHeadInfo => ({
+    config: { ...m.config },
+    numParameters: m.w.length + m.b.length,
+    numTrainable: (m.adam?.frozen[0] ? 0 : m.w.length) + (m.adam?.frozen[1] ? 0 : m.b.length),
+    dtype: m.dtype,
+    device: m.device,
+  });
+
+  const noiseOf = (op: string, m: MockHead, B: number, o: ActionHeadNoise) => {
+    if (o.t !== undefined || o.noise !== undefined) {
+      if (!o.t || !o.noise) throw new MockError(op, "E_INVALID_ARGUMENT", "give either t and noise, or a seed to draw them from");
+      return { t: o.t, noise: o.noise };
+    }
+    if (o.seed === undefined) throw new MockError(op, "E_INVALID_ARGUMENT", "give either t and noise, or a seed to draw them from");
+    return mockDraw(m.config, B, o.seed);
+  };
+
+  /** AdamW on (W, b): decay on W only (b is a bias), clip, skip on non-finite values. */
+  const headAdam = (m: MockHead, gw: Float64Array, gb: Float64Array, lr: number, loss: number): { gradNorm: number; applied: boolean } => {
+    const a = m.adam!;
+    const grads = [a.frozen[0] ? new Float64Array(gw.length) : gw, a.frozen[1] ? new Float64Array(gb.length) : gb];
+    const norm = Math.sqrt(grads.reduce((s, g) => s + g.reduce((t, x) => t + x * x, 0), 0));
+    if (!Number.isFinite(loss) || !Number.isFinite(norm)) return { gradNorm: norm, applied: false };
+    const scale = a.clip > 0 && norm > a.clip ? a.clip / (norm + 1e-6) : 1;
+    a.t++;
+    const params = [m.w, m.b];
+    let offset = 0;
+    params.forEach((p, k) => {
+      if (!a.frozen[k]) {
+        for (let i = 0; i < p.length; i++) {
+          const g = grads[k][i] * scale;
+          const j = offset + i;
+          a.m[j] = a.b1 * a.m[j] + (1 - a.b1) * g;
+          a.v[j] = a.b2 * a.v[j] + (1 - a.b2) * g * g;
+          const mh = a.m[j] / (1 - a.b1 ** a.t);
+          const vh = a.v[j] / (1 - a.b2 ** a.t);
+          // Kept at float32 precision, as the native head stores them, so saving loses nothing.
+          p[i] = Math.fround(p[i] * (1 - lr * (k === 0 ? a.wd : 0)) - (lr * mh) / (Math.sqrt(vh) + a.eps));
+        }
+      }
+      offset += p.length;
+    });
+    return { gradNorm: norm, applied: true };
   };
 
   const create = (config: TextModelConfig, dtype: DType, device: string, seed: number, vision?: VisionSpec): ModelHandle => {
@@ -591,6 +884,154 @@ export function createMockCore(): NativeCore {
         m.adam.v = Float64Array.from(s.expAvgSq);
         m.adam.t = s.step!;
         return { parameters: 1, step: s.step! };
+      }),
+
+    actionHeadPreset: (name) => {
+      const c = MOCK_HEAD_PRESETS[name];
+      if (!c) throw new MockError("actionHeadPreset", "E_CONFIG", `unknown action head preset "${name}" (known: ${Object.keys(MOCK_HEAD_PRESETS).join(", ")})`);
+      return { ...c };
+    },
+
+    async initActionHead(o) {
+      validateHeadConfig("initActionHead", o.config);
+      checkDevice("initActionHead", o.device);
+      await new Promise((r) => setImmediate(r));
+      const r = rng(o.seed);
+      const w = new Float64Array(o.config.actionDim * headWidth(o.config)).map(() => Math.fround(0.02 * gaussian(r)));
+      return addHead(o.config, o.dtype, o.device, w, new Float64Array(o.config.actionDim));
+    },
+
+    async loadActionHead(o) {
+      const op = "loadActionHead";
+      validateHeadConfig(op, o.config);
+      checkDevice(op, o.device);
+      const expected = new Map([[HEAD_W, [o.config.actionDim, headWidth(o.config)]], [HEAD_B, [o.config.actionDim]]]);
+      const values = new Map<string, Float64Array>();
+      const unexpected: string[] = [];
+      for (const e of o.weights) {
+        const shape = expected.get(e.name);
+        if (!shape) {
+          unexpected.push(e.name);
+          continue;
+        }
+        if (shape.join(",") !== e.shape.join(",")) throw new MockError(op, "E_SHAPE", `weight ${e.name} has shape [${e.shape.join(", ")}] in ${e.file} but the model expects [${shape.join(", ")}]`);
+        if (!existsSync(e.file)) throw new MockError(op, "E_FILE_NOT_FOUND", `weights file not found: ${e.file}`);
+        const bytes = readFileSync(e.file).subarray(e.begin, e.end);
+        const n = shape.reduce((a, b) => a * b, 1);
+        if (bytes.length !== n * (e.dtype === "F32" ? 4 : 2)) throw new MockError(op, "E_CHECKPOINT", `weight ${e.name} in ${e.file} is truncated or corrupt`);
+        const copy = Uint8Array.from(bytes);
+        if (e.dtype === "F16") throw new MockError(op, "E_CHECKPOINT", "the mock core reads F32 and BF16 weights only");
+        const floats = e.dtype === "F32" ? new Float32Array(copy.buffer) : Float32Array.from(new Uint16Array(copy.buffer), (x) => new Float32Array(new Uint32Array([x << 16]).buffer)[0]);
+        values.set(e.name, Float64Array.from(floats));
+      }
+      const missing = [...expected.keys()].filter((k) => !values.has(k));
+      if (missing.length || unexpected.length) {
+        throw new MockError(op, "E_CHECKPOINT", `checkpoint does not match the model. Missing keys: ${missing.join(", ")}. Unexpected keys: ${unexpected.slice(0, 8).join(", ")}.`);
+      }
+      await new Promise((r) => setImmediate(r));
+      return addHead(o.config, o.dtype, o.device, values.get(HEAD_W)!, values.get(HEAD_B)!);
+    },
+
+    actionHeadInfo: (h) => headInfo(getHead("actionHeadInfo", h)),
+
+    saveActionHead: (h, o) =>
+      headJob("saveActionHead", h, (m) => {
+        if (o.dtype !== "float32" && o.dtype !== "bfloat16") throw new MockError("saveActionHead", "E_INVALID_ARGUMENT", `the mock core saves float32 or bfloat16, not ${o.dtype}`);
+        mkdirSync(o.dir, { recursive: true });
+        const tensors: [string, number[], Buffer][] = [
+          [HEAD_W, [m.config.actionDim, headWidth(m.config)], mockTensorBytes(m.w, o.dtype)],
+          [HEAD_B, [m.config.actionDim], mockTensorBytes(m.b, o.dtype)],
+        ];
+        const header: Record<string, unknown> = { __metadata__: { format: "pt" } };
+        let offset = 0;
+        for (const [name, shape, bytes] of tensors) {
+          header[name] = { dtype: o.dtype === "float32" ? "F32" : "BF16", shape, data_offsets: [offset, offset + bytes.length] };
+          offset += bytes.length;
+        }
+        let json = JSON.stringify(header);
+        while ((8 + json.length) % 8) json += " ";
+        const len = Buffer.alloc(8);
+        len.writeBigUInt64LE(BigInt(json.length));
+        const file = join(o.dir, "model.safetensors");
+        writeFileSync(`${file}.tmp`, Buffer.concat([len, Buffer.from(json, "utf8"), ...tensors.map((t) => t[2])]));
+        renameSync(`${file}.tmp`, file);
+        return { weightMap: { [HEAD_W]: "model.safetensors", [HEAD_B]: "model.safetensors" }, files: ["model.safetensors"], totalBytes: offset };
+      }),
+
+    disposeActionHead: (h) => {
+      let m: MockHead;
+      try {
+        m = getHead("disposeActionHead", h);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      heads.delete(h);
+      disposedHeads.add(h);
+      return m.busy.then(() => undefined);
+    },
+
+    configureActionHeadOptimizer: (h, o) =>
+      headJob("configureActionHeadOptimizer", h, (m) => {
+        const frozen = [HEAD_W, HEAD_B].map((name) => o.freeze.some((p) => new RegExp(`^${p.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(name)));
+        if (frozen.every(Boolean)) throw new MockError("configureActionHeadOptimizer", "E_INVALID_ARGUMENT", "every parameter is frozen: nothing to train (check the freeze patterns)");
+        const n = m.w.length + m.b.length;
+        m.adam = { m: new Float64Array(n), v: new Float64Array(n), t: 0, b1: o.betas[0], b2: o.betas[1], eps: o.eps, wd: o.weightDecay, clip: o.maxGradNorm, frozen };
+        const frozenCount = (frozen[0] ? m.w.length : 0) + (frozen[1] ? m.b.length : 0);
+        return { trainable: n - frozenCount, frozen: frozenCount };
+      }),
+
+    actionHeadForward: (h, b, o) =>
+      headJob("actionHeadForward", h, (m) => {
+        const inp = mockHeadInputs("actionHeadForward", m.config, b, true);
+        const { v } = mockFlowLoss("actionHeadForward", m, inp, o.t, o.noise);
+        return { velocity: Float32Array.from(v), shape: [b.batch, m.config.actionHorizon, m.config.actionDim] };
+      }),
+
+    actionHeadLoss: (h, b, o) =>
+      headJob("actionHeadLoss", h, (m) => {
+        const inp = mockHeadInputs("actionHeadLoss", m.config, b, true);
+        const { t, noise } = noiseOf("actionHeadLoss", m, b.batch, o);
+        return { loss: mockFlowLoss("actionHeadLoss", m, inp, t, noise).loss, t: Float32Array.from(t) };
+      }),
+
+    actionHeadGradients: (h, b, o) =>
+      headJob("actionHeadGradients", h, (m) => {
+        const op = "actionHeadGradients";
+        for (const n of o.names ?? []) if (n !== HEAD_W && n !== HEAD_B) throw new MockError(op, "E_INVALID_ARGUMENT", `unknown parameter name ${n}`);
+        const inp = mockHeadInputs(op, m.config, b, true);
+        const { t, noise } = noiseOf(op, m, b.batch, o);
+        const r = mockFlowLoss(op, m, inp, t, noise);
+        const all: Record<string, Float32Array> = { [HEAD_W]: Float32Array.from(r.gw), [HEAD_B]: Float32Array.from(r.gb) };
+        const grads = o.names ? Object.fromEntries(o.names.map((n) => [n, all[n]])) : all;
+        return { loss: r.loss, t: Float32Array.from(t), grads };
+      }),
+
+    actionHeadTrainStep: (h, b, o) =>
+      headJob("actionHeadTrainStep", h, (m) => {
+        const op = "actionHeadTrainStep";
+        if (!m.adam) throw new MockError(op, "E_INVALID_ARGUMENT", "the action head's optimizer is not configured. Fix: call configureActionHeadOptimizer first.");
+        const inp = mockHeadInputs(op, m.config, b, true);
+        const { t, noise } = mockDraw(m.config, b.batch, o.seed);
+        const r = mockFlowLoss(op, m, inp, t, noise);
+        return { loss: r.loss, ...headAdam(m, r.gw, r.gb, o.lr, r.loss) };
+      }),
+
+    actionHeadSample: (h, b, o) =>
+      headJob("actionHeadSample", h, (m) => {
+        const op = "actionHeadSample";
+        const c = m.config;
+        const inp = mockHeadInputs(op, c, b, false);
+        const n = b.batch * c.actionHorizon * c.actionDim;
+        const x0 = o.noise ?? mockDraw(c, b.batch, o.seed!).noise;
+        if (x0.length !== n) throw new MockError(op, "E_SHAPE", `noise has ${x0.length} values but [batch, actionHorizon, actionDim] = ${n}`);
+        const steps = o.numSteps ?? c.numInferenceTimesteps;
+        let x = Float64Array.from(x0);
+        for (let k = 0; k < steps; k++) {
+          const tDisc = Math.trunc((k / steps) * c.numTimestepBuckets);
+          const { v } = mockVelocity(m, inp, x, new Array(b.batch).fill(tDisc));
+          x = x.map((xi, i) => xi + v[i] / steps);
+        }
+        return { actions: Float32Array.from(x), shape: [b.batch, c.actionHorizon, c.actionDim] };
       }),
   };
 }

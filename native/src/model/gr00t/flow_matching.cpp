@@ -29,7 +29,8 @@ FlowLoss flow_matching_loss(ActionExpertNet& net, const BatchTensors& b, const t
   auto n = noise.to(b.actions.scalar_type());
   auto x_t = (1 - tt) * n + tt * b.actions;
   auto target = b.actions - n;
-  auto t_disc = discretize_time(tt.view({-1}), net->config.num_timestep_buckets);
+  // Discretised from the float32 t, so low-precision weights see the same buckets.
+  auto t_disc = discretize_time(t.to(torch::kFloat32).view({-1}), net->config.num_timestep_buckets);
   FlowLoss out;
   out.pred = head->velocity(context, state_feat, x_t, t_disc, b.cat_ids, run);
   // In fp32 whatever the weights' dtype, as autocast keeps mse_loss in fp32.
