@@ -1,19 +1,17 @@
 // Settings of a training stage from the command line: a named recipe, then a JSON or YAML
 // config file, then flags, later layers winning; every layer validated against the stage's schema.
-import { existsSync, readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { readSettingsFile } from "../util/settings-file.js";
 import { ConfigError, flagsToPartial, parsePartial, resolveConfig, type Schema } from "../train/schema.js";
 
 export function readConfigFile(file: string): Record<string, unknown> {
-  if (!existsSync(file)) throw new ConfigError(`config file ${file} not found`);
-  const text = readFileSync(file, "utf8");
+  let raw: unknown;
   try {
-    const raw = /\.ya?ml$/i.test(file) ? parseYaml(text) : JSON.parse(text);
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new Error("expected an object of settings");
-    return raw as Record<string, unknown>;
+    raw = readSettingsFile(file);
   } catch (e) {
-    throw new ConfigError(`${file}: ${(e as Error).message}`);
+    throw new ConfigError((e as Error).message);
   }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new ConfigError(`${file}: expected an object of settings`);
+  return raw as Record<string, unknown>;
 }
 
 export function stageConfig<C>(schema: Schema<C>, recipes: Record<string, C>, argv: Record<string, unknown>): C {

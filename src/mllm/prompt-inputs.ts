@@ -12,6 +12,7 @@ import type { TextTokenizer } from "../text/tokenizer.js";
 import { loadImageProcessorConfig } from "../vision/processor-config.js";
 import { loadImageRgb } from "../vision/load-image.js";
 import { preprocessImages } from "../vision/image-processor.js";
+import { concatFloat32 } from "../util/arrays.js";
 
 export interface PromptInput {
   /** User text; rendered with the checkpoint's chat template (generation prompt added). */
@@ -37,9 +38,10 @@ export async function buildGenerateInputs(
   const vision = config.vision;
   const processor = existsSync(join(modelDir, "preprocessor_config.json")) ? loadImageProcessorConfig(modelDir) : {};
   const ids: number[][] = [];
-  const positions: Int32Array[] = [];
-  const deltas: number[] = [];
-  const pixels: Float32Array[] = [];
+  // Per prompt (index i); absent for text models / prompts without images.
+  const positions: (Int32Array | undefined)[] = [];
+  const deltas: (number | undefined)[] = [];
+  const pixels: (Float32Array | undefined)[] = [];
   const grids: number[] = [];
   for (const [i, input] of inputs.entries()) {
     const paths = input.images ?? [];
@@ -69,38 +71,50 @@ export async function buildGenerateInputs(
     ids.push(seq);
     if (vision && config.visionTokens) {
       const r = ropeIndex(seq, batch?.gridThw ?? [], { imageTokenId: vision.imageTokenId, visionStartTokenId: config.visionTokens.visionStartTokenId, spatialMergeSize: vision.config.spatialMergeSize });
-      positions.push(r.positionIds);
-      deltas.push(r.ropeDelta);
+      positions[i] = r.positionIds;
+      deltas[i] = r.ropeDelta;
     }
     if (batch) {
-      pixels.push(batch.pixelValues);
+      pixels[i] = batch.pixelValues;
       for (const g of batch.gridThw) grids.push(...g);
     }
   }
+  return assembleGenerateInputs(ids.map((seq, i) => ({ ids: seq, positions: positions[i], ropeDelta: deltas[i], pixelValues: pixels[i] })), Int32Array.from(grids));
+}
+
+/** One prompt's part of a generate request: ids, and for M-RoPE models its [3, T] positions and rope delta. */
+export interface PromptRow {
+  ids: ArrayLike<number>;
+  positions?: Int32Array;
+  ropeDelta?: number;
+  pixelValues?: Float32Array;
+}
+
+/**
+ * Concatenates prompts into the layout the native sampler reads: ids back to back with offsets,
+ * positions axis-major over the concatenation ([3, total]), per-prompt rope deltas, and the
+ * images of all prompts in order (`imageGridThw`: their grids, flattened).
+ */
+export function assembleGenerateInputs(rows: readonly PromptRow[], imageGridThw: Int32Array): GenerateInputs {
   const offsets = [0];
-  for (const s of ids) offsets.push(offsets[offsets.length - 1] + s.length);
+  for (const r of rows) offsets.push(offsets[offsets.length - 1] + r.ids.length);
   const total = offsets[offsets.length - 1];
-  const out: GenerateInputs = { promptIds: Int32Array.from(ids.flat()), promptOffsets: Int32Array.from(offsets) };
-  if (positions.length) {
-    // [3, total]: axis-major over the concatenated prompts, as the native sampler reads it.
+  const promptIds = new Int32Array(total);
+  rows.forEach((r, i) => promptIds.set(Array.from(r.ids), offsets[i]));
+  const out: GenerateInputs = { promptIds, promptOffsets: Int32Array.from(offsets) };
+  if (rows.some((r) => r.positions)) {
     const pos = new Int32Array(3 * total);
-    positions.forEach((p, i) => {
-      const T = ids[i].length;
-      for (let a = 0; a < 3; a++) pos.set(p.subarray(a * T, (a + 1) * T), a * total + offsets[i]);
+    rows.forEach((r, i) => {
+      const T = r.ids.length;
+      for (let a = 0; a < 3; a++) pos.set(r.positions!.subarray(a * T, (a + 1) * T), a * total + offsets[i]);
     });
     out.positionIds = pos;
-    out.ropeDeltas = Int32Array.from(deltas);
+    out.ropeDeltas = Int32Array.from(rows.map((r) => r.ropeDelta ?? 0));
   }
+  const pixels = rows.map((r) => r.pixelValues).filter((p): p is Float32Array => p !== undefined && p.length > 0);
   if (pixels.length) {
-    const n = pixels.reduce((s, p) => s + p.length, 0);
-    const all = new Float32Array(n);
-    let k = 0;
-    for (const p of pixels) {
-      all.set(p, k);
-      k += p.length;
-    }
-    out.pixelValues = all;
-    out.imageGridThw = Int32Array.from(grids);
+    out.pixelValues = concatFloat32(pixels);
+    out.imageGridThw = imageGridThw;
   }
   return out;
 }

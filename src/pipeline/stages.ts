@@ -17,6 +17,7 @@ import type { ChatMessage } from "../text/chat-template.js";
 import { trainQwenBpeTokenizer } from "../text/bpe-trainer.js";
 import { writeTokenizerFiles } from "../text/tokenizer-files.js";
 import type { PipelineConfig } from "./config.js";
+import { evenlySpaced } from "../util/arrays.js";
 
 /** Held-out episodes start at this index: task i mod 10 from initial state 45 on, never used for training. */
 export const HELDOUT_FIRST_INDEX = 450;
@@ -71,8 +72,7 @@ export async function trainTokenizerStage(c: PipelineConfig, dirs: DataDirs, cod
   const sources = await resolveMixture(mixtureRecipe("embedded"), { episodes, codec, horizon: c.actionHorizon });
   const texts: string[] = [RL_SYSTEM_PROMPT];
   for (const s of sources) {
-    const n = Math.min(s.size, 400);
-    for (let i = 0; i < n; i++) texts.push(messageText((await s.get(Math.floor((i * s.size) / n))).messages));
+    for (const i of evenlySpaced(s.size, 400)) texts.push(messageText((await s.get(i)).messages));
   }
   for (const ep of episodes) texts.push(fastTokenPrompt(ep.instruction));
   const result = trainQwenBpeTokenizer(texts, { vocabSize: c.textVocab });

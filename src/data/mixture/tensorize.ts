@@ -3,6 +3,7 @@
 // such samples → one right-padded TrainBatch (ref: transformers v5.18.0 Qwen2_5_VLProcessor,
 // Qwen2_5_VLModel.get_rope_index; Qwen2.5-VL finetune collator).
 import type { TrainBatch } from "../../native/contract.js";
+import { concatFloat32 } from "../../util/arrays.js";
 import type { ChatMessage } from "../../text/chat-template.js";
 import { encodeConversation, IGNORE_INDEX } from "../../text/conversation.js";
 import { ropeIndex, type RopeIndexOptions } from "../../text/rope-index.js";
@@ -58,13 +59,7 @@ export function collate(samples: SampleTensors[], padId: number): TrainBatch {
   const pixelCount = samples.reduce((k, s) => k + s.pixelValues.length, 0);
   const batch: TrainBatch = { inputIds, labels, attentionMask, positionIds, batch: B, seqLen: T };
   if (pixelCount > 0) {
-    const pixelValues = new Float32Array(pixelCount);
-    let k = 0;
-    for (const s of samples) {
-      pixelValues.set(s.pixelValues, k);
-      k += s.pixelValues.length;
-    }
-    batch.pixelValues = pixelValues;
+    batch.pixelValues = concatFloat32(samples.map((s) => s.pixelValues));
     batch.imageGridThw = Int32Array.from(samples.flatMap((s) => s.imageGridThw.flat()));
   }
   return batch;

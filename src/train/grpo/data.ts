@@ -7,6 +7,7 @@ import { rlPrompts } from "../../data/sources/episode-sources.js";
 import { episodeFrom } from "../../data/sources/episode-steps.js";
 import type { FastCodec } from "../../fast/codec.js";
 import type { RlPromptLike } from "./trainer.js";
+import { evenlySpaced } from "../../util/arrays.js";
 
 export interface RlPromptSet {
   size: number;
@@ -38,8 +39,7 @@ export async function rlPromptSetFromDirs(dirs: string[], codec: FastCodec, hori
 
 /** `count` prompts spread evenly over the set (held-out evaluation). */
 export async function spreadPrompts(set: RlPromptSet, count: number): Promise<RlPromptLike[]> {
-  const n = Math.min(set.size, count);
-  return Promise.all(Array.from({ length: n }, (_, i) => set.get(Math.floor((i * set.size) / n))));
+  return Promise.all(evenlySpaced(set.size, count).map((i) => set.get(i)));
 }
 
 /** Training prompts and held-out prompts of a GRPO config. */

@@ -5,6 +5,7 @@
 // advantage, and the old and reference log-probs, both computed for the whole rollout batch
 // before the first optimizer step (so later mini-batches are off-policy, as in EasyR1).
 import { packByTokenBudget } from "../../data/mixture/packing.js";
+import { concatFloat32 } from "../../util/arrays.js";
 import type { ModelHandle, PolicyBatch } from "../../native/contract.js";
 import type { Workspace } from "../model-workspace.js";
 import { sequencePositions, type EncodedPrompt } from "./prompt-tensors.js";
@@ -64,13 +65,7 @@ export function collateRows(ws: Workspace, rows: ResponseRow[]): PolicyBatch {
     oldLogprobs: new Float32Array(B * T),
   };
   if (pixels.length) {
-    const all = new Float32Array(pixels.reduce((s, p) => s + p.length, 0));
-    let k = 0;
-    for (const p of pixels) {
-      all.set(p, k);
-      k += p.length;
-    }
-    batch.pixelValues = all;
+    batch.pixelValues = concatFloat32(pixels);
     batch.imageGridThw = Int32Array.from(grids);
   }
   return batch;

@@ -2,7 +2,7 @@
 // and grids; and the batched inputs of a native `generate` for a list of them (each prompt may
 // appear several times: the n samples of a group), with per-prompt M-RoPE positions and
 // rope deltas (ref: transformers v5.18.0 Qwen2_5_VLProcessor + get_rope_index).
-import type { GenerateRequest } from "../../native/contract.js";
+import { assembleGenerateInputs, type GenerateInputs, type PromptRow } from "../../mllm/prompt-inputs.js";
 import type { ChatMessage } from "../../text/chat-template.js";
 import { encodeConversation } from "../../text/conversation.js";
 import { ropeIndex } from "../../text/rope-index.js";
@@ -40,43 +40,15 @@ export function sequencePositions(ws: Workspace, ids: ArrayLike<number>, grids: 
   return { positions: r.positionIds, ropeDelta: r.ropeDelta };
 }
 
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let k = 0;
-  for (const p of parts) {
-    out.set(p, k);
-    k += p.length;
-  }
-  return out;
-}
-
-export type PromptInputs = Pick<GenerateRequest, "promptIds" | "promptOffsets" | "positionIds" | "ropeDeltas" | "pixelValues" | "imageGridThw">;
+export type PromptInputs = GenerateInputs;
 
 /** Generate inputs for `prompts[order[i]]`, i = 0.., in that order. */
 export function generateInputs(ws: Workspace, prompts: EncodedPrompt[], order: number[]): PromptInputs {
-  const offsets = [0];
-  for (const i of order) offsets.push(offsets[offsets.length - 1] + prompts[i].ids.length);
-  const total = offsets[offsets.length - 1];
-  const ids = new Int32Array(total);
-  order.forEach((i, r) => ids.set(prompts[i].ids, offsets[r]));
-  const out: PromptInputs = { promptIds: ids, promptOffsets: Int32Array.from(offsets) };
-  if (ws.rope) {
-    const pos = new Int32Array(3 * total);
-    const deltas = new Int32Array(order.length);
-    order.forEach((i, r) => {
-      const p = prompts[i];
-      const { positions, ropeDelta } = sequencePositions(ws, p.ids, p.grids);
-      const T = p.ids.length;
-      for (let a = 0; a < 3; a++) pos.set(positions.subarray(a * T, (a + 1) * T), a * total + offsets[r]);
-      deltas[r] = ropeDelta;
-    });
-    out.positionIds = pos;
-    out.ropeDeltas = deltas;
-    const pix = order.map((i) => prompts[i].pixelValues).filter((p) => p.length > 0);
-    if (pix.length) {
-      out.pixelValues = concat(pix);
-      out.imageGridThw = Int32Array.from(order.flatMap((i) => prompts[i].grids.flat()));
-    }
-  }
-  return out;
+  const rows: PromptRow[] = order.map((i) => {
+    const p = prompts[i];
+    if (!ws.rope) return { ids: p.ids };
+    const { positions, ropeDelta } = sequencePositions(ws, p.ids, p.grids);
+    return { ids: p.ids, positions, ropeDelta, pixelValues: p.pixelValues };
+  });
+  return assembleGenerateInputs(rows, Int32Array.from(order.flatMap((i) => prompts[i].grids.flat())));
 }

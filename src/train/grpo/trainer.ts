@@ -131,9 +131,14 @@ export async function runGrpo(core: NativeCore, config: GrpoConfig, makeData: (w
         await core.saveOptimizerState(ws.handle, join(dir, OPTIMIZER_STATE_FILE));
       });
     };
+    let order: Int32Array = new Int32Array(0);
+    let orderEpoch = -1;
     while (step < totalSteps) {
       const epoch = Math.floor(step / stepsPerEpoch);
-      const order = promptOrder(N, config.seed, epoch);
+      if (epoch !== orderEpoch) {
+        order = promptOrder(N, config.seed, epoch);
+        orderEpoch = epoch;
+      }
       const first = (step % stepsPerEpoch) * config.rolloutBatch;
       const batch = await Promise.all(Array.from(order.subarray(first, first + config.rolloutBatch), (i) => data.prompts.get(i)));
       const encoded = await Promise.all(batch.map((p) => encodePrompt(ws, p)));

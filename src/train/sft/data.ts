@@ -8,17 +8,12 @@ import type { Episode } from "../../data/episode.js";
 import type { Workspace } from "../model-workspace.js";
 import type { SftConfig } from "./config.js";
 import type { SftData } from "./trainer.js";
+import { evenlySpaced } from "../../util/arrays.js";
 
 async function episodesOf(dirs: string[]): Promise<Episode[]> {
   const out: Episode[] = [];
   for (const d of dirs) out.push(...(await loadEpisodes(d)));
   return out;
-}
-
-/** Evenly spaced indices, so a small held-out set covers every episode. */
-function spread(size: number, count: number): number[] {
-  const n = Math.min(size, count);
-  return Array.from({ length: n }, (_, i) => Math.floor((i * size) / n));
 }
 
 export async function sftData(config: SftConfig, ws: Workspace): Promise<SftData> {
@@ -30,7 +25,7 @@ export async function sftData(config: SftConfig, ws: Workspace): Promise<SftData
   let heldout: SftData["heldout"] = [];
   if (config.heldoutEpisodes.length && config.heldoutSamples > 0) {
     const src = embeddedSource("sim-fast-action", { episodes: await episodesOf(config.heldoutEpisodes), codec: ws.codec, horizon: config.actionHorizon, image: ws.imageOptions, seed: 7 });
-    heldout = await Promise.all(spread(src.size, config.heldoutSamples).map((i) => src.get(i)));
+    heldout = await Promise.all(evenlySpaced(src.size, config.heldoutSamples).map((i) => src.get(i)));
   }
   return { sources, counts: mixture.sources.map((s) => counts.get(s.name) ?? 0), heldout };
 }

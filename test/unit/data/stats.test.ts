@@ -61,7 +61,7 @@ describe("data stats", () => {
     const r = await cli(["data", "stats", "--mixture", "embedded", "--tokenizer", paths.tokenizer, "--episodes", paths.episodes, "--fast", paths.fast, "--limit", "4", "--json"]);
     expect(r.code, r.err).toBe(0);
     const s = JSON.parse(r.out) as MixtureStats;
-    expect(s.sources.map((x) => x.name)).toEqual(["sim-scene-caption", "sim-spatial-vqa", "sim-grounding", "sim-robot-qa", "sim-reasoning-mcq", "sim-fast-action"]);
+    expect(s.sources.map((x) => x.name)).toEqual(["sim-scene-caption", "sim-spatial-vqa", "sim-grounding", "sim-robot-qa", "sim-reasoning-mcq", "sim-fast-action-reasoning", "sim-fast-action"]);
     for (const x of s.sources) {
       expect(x.size, x.name).toBeGreaterThan(0);
       expect(x.scanned).toBe(Math.min(4, x.size));
@@ -73,7 +73,7 @@ describe("data stats", () => {
     }
     expect(s.estimated).toBe(true);
     expect(s.totals.tokens).toBe(s.sources.reduce((n, x) => n + x.tokens, 0));
-    expect(s.totals.epochSamples).toBe(10_500);
+    expect(s.totals.epochSamples).toBe(11_100);
     const human = await cli(["data", "stats", "--mixture", "embedded", "--tokenizer", paths.tokenizer, "--episodes", paths.episodes, "--fast", paths.fast, "--limit", "2"]);
     expect(human.out).toMatch(/sim-grounding\s+embodied-vqa/);
     expect(human.out).toMatch(/~ estimate/);

@@ -31,7 +31,9 @@ describe("catalog", () => {
   });
 
   it("resolves the embedded recipe and samples it in schedule order, wrapping small sources", async () => {
-    const config = selectKinds(mixtureRecipe("embedded"), ["general-vqa", "embodied-vqa", "reasoning", "robot-qa"]);
+    // The sources that need no FAST tokenizer (the action-reasoning source of kind "reasoning" does).
+    const selected = selectKinds(mixtureRecipe("embedded"), ["general-vqa", "embodied-vqa", "reasoning", "robot-qa"]);
+    const config = { ...selected, sources: selected.sources.filter((s) => s.name !== "sim-fast-action-reasoning") };
     expect(config.sources.map((s) => s.name)).toEqual(["sim-scene-caption", "sim-spatial-vqa", "sim-grounding", "sim-robot-qa", "sim-reasoning-mcq"]);
     const sources = await resolveMixture(config, { episodes: episodes().list });
     expect(sources.map((s) => s.kind)).toEqual(["general-vqa", "embodied-vqa", "embodied-vqa", "robot-qa", "reasoning"]);
@@ -50,7 +52,7 @@ describe("catalog", () => {
 
   it("explains what is missing or unsupported", async () => {
     await expect(resolveMixture(mixtureRecipe("embedded"))).rejects.toThrow(/needs simulator episodes: record them with `roboalign sim generate/);
-    await expect(resolveMixture(mixtureRecipe("embedded"), { episodes: episodes().list })).rejects.toThrow(/sim-fast-action needs a FAST tokenizer/);
+    await expect(resolveMixture(mixtureRecipe("embedded"), { episodes: episodes().list })).rejects.toThrow(/sim-fast-action(-reasoning)? needs a FAST tokenizer/);
     const rlds = { name: "x", seed: 0, sources: [{ name: "bridge", kind: "fast-action" as const, format: "rlds" as const, path: "/data/bridge", samples: 10 }] };
     await expect(resolveMixture(rlds)).rejects.toThrow(/format rlds is not supported as a sample source yet; use "embedded".*or "llava"/);
     const unknown = { name: "x", seed: 0, sources: [{ name: "sim-nope", kind: "reasoning" as const, format: "embedded" as const, samples: 10 }] };
