@@ -117,6 +117,11 @@ export interface TokenBatch {
 export interface ForwardOptions {
   /** Hugging Face `hidden_states` indices: 0 = embeddings, i = output of layer i-1, L = after the final norm. */
   hiddenLayers?: number[];
+  /**
+   * Apply the final RMSNorm to every requested hidden state: index i then equals what a model cut
+   * after layer i returns as its last hidden state (GR00T's backbone features). Index L is normed anyway.
+   */
+  normHidden?: boolean;
   /** "all": [batch, seqLen, vocab]; "last": logits of each row's last real token [batch, vocab]; "none". */
   logits?: "all" | "last" | "none";
 }
@@ -588,6 +593,10 @@ export interface NativeCore {
   actionHeadGradients(head: ActionHeadHandle, batch: ActionHeadBatch, options: ActionHeadNoise & { names?: string[] }): Promise<ActionHeadGradientsResult>;
   /** One training step: seeded Beta time and noise, dropout, loss, clip, AdamW (configure the optimizer first). */
   actionHeadTrainStep(head: ActionHeadHandle, batch: ActionHeadBatch, options: ActionHeadTrainStepOptions): Promise<ActionHeadTrainStepResult>;
+  /** Writes the head's AdamW moments and step counts (configure its optimizer first), atomically. */
+  saveActionHeadOptimizerState(head: ActionHeadHandle, path: string): Promise<OptimizerStateInfo>;
+  /** Restores a state written by saveActionHeadOptimizerState; E_CHECKPOINT when the parameters do not match. */
+  loadActionHeadOptimizerState(head: ActionHeadHandle, path: string): Promise<OptimizerStateInfo>;
   /** Euler integration of the learned velocity from noise (t = 0) to actions (t = 1); `actions` is not read. */
   actionHeadSample(head: ActionHeadHandle, batch: ActionHeadBatch, options: ActionHeadSampleOptions): Promise<ActionHeadSampleResult>;
 }

@@ -313,6 +313,16 @@ export function checkedCore(raw: NativeCore): NativeCore {
         }
         return raw.actionHeadGradients(h, b, o);
       }),
+    saveActionHeadOptimizerState: (h, path) =>
+      call("saveActionHeadOptimizerState", async () => {
+        checkPath("saveActionHeadOptimizerState", path);
+        return raw.saveActionHeadOptimizerState(h, path);
+      }),
+    loadActionHeadOptimizerState: (h, path) =>
+      call("loadActionHeadOptimizerState", async () => {
+        checkPath("loadActionHeadOptimizerState", path);
+        return raw.loadActionHeadOptimizerState(h, path);
+      }),
     actionHeadTrainStep: (h, b, o) =>
       call("actionHeadTrainStep", async () => {
         checkHeadBatch("actionHeadTrainStep", b, true);

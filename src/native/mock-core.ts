@@ -719,6 +719,13 @@ export function createMockCore(): NativeCore {
           for (let i = 0; i < b.batch * b.seqLen; i++) {
             const tok = realAt(b, i) ? b.inputIds[i] : 0;
             for (let k = 0; k < H; k++) out[i * H + k] = m.emb[tok * H + k] * (l + 1);
+            // The mock's final norm: unit RMS per token (index L is "after the norm" as well).
+            if (o.normHidden || l === L) {
+              let ss = 0;
+              for (let k = 0; k < H; k++) ss += out[i * H + k] ** 2;
+              const inv = 1 / Math.sqrt(ss / H + m.config.rmsNormEps);
+              for (let k = 0; k < H; k++) out[i * H + k] *= inv;
+            }
           }
           return out;
         });
@@ -1014,6 +1021,39 @@ export function createMockCore(): NativeCore {
         const { t, noise } = mockDraw(m.config, b.batch, o.seed);
         const r = mockFlowLoss(op, m, inp, t, noise);
         return { loss: r.loss, ...headAdam(m, r.gw, r.gb, o.lr, r.loss) };
+      }),
+
+    saveActionHeadOptimizerState: (h, path) =>
+      headJob("saveActionHeadOptimizerState", h, (m): OptimizerStateInfo => {
+        const op = "saveActionHeadOptimizerState";
+        if (!m.adam) throw new MockError(op, "E_INVALID_ARGUMENT", "the optimizer is not configured, so there is no state to save. Fix: call configureActionHeadOptimizer first.");
+        if (!existsSync(dirname(path))) throw new MockError(op, "E_FILE_NOT_FOUND", `cannot write ${path}: the folder ${dirname(path)} does not exist. Fix: create it first.`);
+        const a = m.adam;
+        const state = { format: MOCK_STATE_FORMAT, names: [HEAD_W, HEAD_B], size: a.m.length, step: a.t, expAvg: Array.from(a.m), expAvgSq: Array.from(a.v) };
+        writeFileSync(`${path}.tmp`, JSON.stringify(state));
+        renameSync(`${path}.tmp`, path);
+        return { parameters: 2, step: a.t };
+      }),
+
+    loadActionHeadOptimizerState: (h, path) =>
+      headJob("loadActionHeadOptimizerState", h, (m): OptimizerStateInfo => {
+        const op = "loadActionHeadOptimizerState";
+        if (!m.adam) throw new MockError(op, "E_INVALID_ARGUMENT", "the optimizer is not configured, so there is no state to load into. Fix: call configureActionHeadOptimizer first.");
+        if (!existsSync(path)) throw new MockError(op, "E_FILE_NOT_FOUND", `optimizer state file not found: ${path}. Fix: pass the file written by saveActionHeadOptimizerState.`);
+        let s: { format?: string; names?: string[]; size?: number; step?: number; expAvg?: number[]; expAvgSq?: number[] };
+        try {
+          s = JSON.parse(readFileSync(path, "utf8"));
+        } catch {
+          throw new MockError(op, "E_CHECKPOINT", `${path} is not an optimizer state file written by saveActionHeadOptimizerState`);
+        }
+        if (s.format !== MOCK_STATE_FORMAT || s.names?.join(",") !== `${HEAD_W},${HEAD_B}`) throw new MockError(op, "E_CHECKPOINT", `${path} does not hold the state of this action head's parameters`);
+        if (s.size !== m.adam.m.length || s.expAvg?.length !== s.size || s.expAvgSq?.length !== s.size || !Number.isInteger(s.step)) {
+          throw new MockError(op, "E_CHECKPOINT", `${path}: the state covers ${s.size} values but the head has ${m.adam.m.length}`);
+        }
+        m.adam.m = Float64Array.from(s.expAvg);
+        m.adam.v = Float64Array.from(s.expAvgSq);
+        m.adam.t = s.step!;
+        return { parameters: 2, step: s.step! };
       }),
 
     actionHeadSample: (h, b, o) =>

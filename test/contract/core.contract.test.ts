@@ -95,6 +95,16 @@ describe.each(implementations)("NativeCore contract: %s", (_name, make, availabl
     last.logits!.subarray(40, 80).forEach((x, k) => expect(Math.abs(x - row1Last[k])).toBeLessThan(1e-5));
     const none = await core.forward(h, batch, { logits: "none", hiddenLayers: [1] });
     expect(none.logits).toBeNull();
+    // normHidden applies the final RMSNorm (weight 1 after initialisation) to an inner layer's states.
+    const L = 2;
+    const normed = await core.forward(h, batch, { logits: "none", hiddenLayers: [1, L], normHidden: true });
+    const raw = await core.forward(h, batch, { logits: "none", hiddenLayers: [1, L] });
+    for (let tok = 0; tok < 8; tok += 3) {
+      const r = raw.hiddenStates[0].subarray(tok * 16, (tok + 1) * 16);
+      const rms = Math.sqrt(r.reduce((a, x) => a + x * x, 0) / 16 + 1e-6);
+      normed.hiddenStates[0].subarray(tok * 16, (tok + 1) * 16).forEach((x, k) => expect(x).toBeCloseTo(r[k] / rms, 4));
+    }
+    normed.hiddenStates[1].forEach((x, k) => expect(x).toBeCloseTo(raw.hiddenStates[1][k], 5));
     await core.dispose(h);
   });
 

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSafetensorsHeader } from "../../src/model/safetensors.js";
-import type { ActionHeadBatch, ActionHeadConfig, ActionHeadHandle, ActionHeadPresetName } from "../../src/native/contract.js";
+import type { ActionHeadBatch, ActionHeadConfig, ActionHeadHandle, ActionHeadPresetName, NativeCore } from "../../src/native/contract.js";
 import { checkedCore, getNativeCore } from "../../src/native/core.js";
 import { createMockCore } from "../../src/native/mock-core.js";
 import { ADDON_MISSING, hasAddon, repoRoot } from "../helpers/paths.js";
@@ -24,6 +24,45 @@ function expectRel(actual: ArrayLike<number>, ref: ArrayLike<number>, what: stri
 }
 
 const f32 = (t: Tensor) => Float32Array.from(t.data);
+
+/**
+ * Exact resume of head training: three heads from one seed train 3 steps; the state of the first is
+ * saved and restored into the second's fresh optimizer, the third gets none; 3 more steps each.
+ */
+async function checkHeadOptimizerResume(core: NativeCore): Promise<void> {
+  const c = { ...core.actionHeadPreset("tiny"), dropout: 0 };
+  const B = 2;
+  const data: ActionHeadBatch = {
+    batch: B,
+    vlLen: 2,
+    features: Float32Array.from({ length: B * 2 * c.backboneFeatureDim }, (_, i) => Math.sin(i)),
+    state: Float32Array.from({ length: B * 3 }, (_, i) => Math.cos(i)),
+    actions: Float32Array.from({ length: B * c.actionHorizon * 4 }, (_, i) => 0.5 * Math.sin(0.3 * i)),
+    embodimentId: 0,
+  };
+  const options = { lr: 1e-2, betas: [0.95, 0.999] as [number, number], eps: 1e-8, weightDecay: 1e-5, maxGradNorm: 1, freeze: [] };
+  const path = join(mkdtempSync(join(tmpdir(), "gr00t-opt-")), "optimizer.bin");
+  const heads = await Promise.all([0, 1, 2].map(() => core.initActionHead({ config: c, device: "cpu", dtype: "float32", seed: 4 })));
+  try {
+    for (const h of heads) {
+      await core.configureActionHeadOptimizer(h, options);
+      for (let s = 1; s <= 3; s++) await core.actionHeadTrainStep(h, data, { lr: 1e-2, seed: s });
+    }
+    const saved = await core.saveActionHeadOptimizerState(heads[0], path);
+    expect(saved.step).toBe(3);
+    await core.configureActionHeadOptimizer(heads[1], options);
+    expect(await core.loadActionHeadOptimizerState(heads[1], path)).toEqual(saved);
+    await core.configureActionHeadOptimizer(heads[2], options);
+    for (const h of heads) for (let s = 4; s <= 6; s++) await core.actionHeadTrainStep(h, data, { lr: 1e-2, seed: s });
+    const opts = { t: Float32Array.from([0.3, 0.7]), noise: Float32Array.from({ length: B * c.actionHorizon * c.actionDim }, (_, i) => Math.cos(0.1 * i)) };
+    const [a, b, d] = await Promise.all(heads.map(async (h) => Array.from((await core.actionHeadForward(h, data, opts)).velocity)));
+    expect(b).toEqual(a);
+    expect(d).not.toEqual(a);
+    await expect(core.loadActionHeadOptimizerState(heads[2], `${path}.absent`)).rejects.toMatchObject({ code: "E_FILE_NOT_FOUND" });
+  } finally {
+    await Promise.all(heads.map((h) => core.disposeActionHead(h)));
+  }
+}
 
 describe.skipIf(!hasAddon)(`GR00T action head${hasAddon ? "" : ` — skipped: ${ADDON_MISSING}`}`, () => {
   const core = hasAddon ? getNativeCore() : (undefined as never);
@@ -200,6 +239,8 @@ describe.skipIf(!hasAddon)(`GR00T action head${hasAddon ? "" : ` — skipped: ${
     }
   });
 
+  it("resumes training exactly from a saved optimizer state", () => checkHeadOptimizerResume(core));
+
   it("fails with typed errors", async () => {
     const c = core.actionHeadPreset("tiny");
     const h: ActionHeadHandle = await core.initActionHead({ config: c, device: "cpu", dtype: "float32", seed: 2 });
@@ -222,6 +263,8 @@ describe.skipIf(!hasAddon)(`GR00T action head${hasAddon ? "" : ` — skipped: ${
 // round-trips through safetensors and fails with the same codes.
 describe("mock core action head", () => {
   const core = checkedCore(createMockCore());
+
+  it("resumes training exactly from a saved optimizer state", () => checkHeadOptimizerResume(core));
 
   it("learns, samples reproducibly and round-trips", async () => {
     const c = core.actionHeadPreset("tiny");

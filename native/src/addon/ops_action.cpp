@@ -14,6 +14,7 @@
 #include "addon/ops.h"
 #include "model/gr00t/expert.h"
 #include "model/gr00t/expert_steps.h"
+#include "train/optimizer_state.h"
 
 namespace roboalign::addon {
 
@@ -307,6 +308,30 @@ Napi::Value configure_optimizer(const Napi::CallbackInfo& info) {
   });
 }
 
+// save (true) or load (false) of the head's AdamW state at a path (exact resume of `vla train`).
+Napi::Value optimizer_state_op(const Napi::CallbackInfo& info, bool save) {
+  auto env = info.Env();
+  const char* op = save ? "saveActionHeadOptimizerState" : "loadActionHeadOptimizerState";
+  return guarded(env, op, [&]() -> Napi::Value {
+    auto& slot = heads_of(info)->slot(handle_arg(info, 0));
+    if (info.Length() < 2 || !info[1].IsString()) fail(ErrorCode::InvalidArgument, std::string("Expected a file path string for path"));
+    const std::string path = info[1].As<Napi::String>().Utf8Value();
+    auto e = slot.expert;
+    return Job<train::OptimizerStateInfo>::submit(
+        env, AddonState::of(env).executors.for_device(slot.executor_key), op,
+        [e, path, save] {
+          return save ? train::save_adamw_state(e->optimizer.get(), e->trainable, e->trainable_names, path)
+                      : train::load_adamw_state(e->optimizer.get(), e->trainable, e->trainable_names, path);
+        },
+        [](Napi::Env env, train::OptimizerStateInfo& r) -> Napi::Value {
+          auto o = Napi::Object::New(env);
+          o.Set("parameters", Napi::Number::New(env, static_cast<double>(r.parameters)));
+          o.Set("step", Napi::Number::New(env, static_cast<double>(r.step)));
+          return o;
+        });
+  });
+}
+
 // Common shape of the batch jobs: (head, batch, options) parsed on the main thread.
 template <typename R, typename Work, typename ToJs>
 Napi::Value batch_job(const Napi::CallbackInfo& info, const char* op, Work work, ToJs to_js) {
@@ -419,6 +444,8 @@ void register_action_ops(Napi::Env env, Napi::Object exports) {
   add("actionHeadLoss", [](const Napi::CallbackInfo& info) { return loss_op(info, false); });
   add("actionHeadGradients", [](const Napi::CallbackInfo& info) { return loss_op(info, true); });
   add("actionHeadTrainStep", train_step_op);
+  add("saveActionHeadOptimizerState", [](const Napi::CallbackInfo& info) { return optimizer_state_op(info, true); });
+  add("loadActionHeadOptimizerState", [](const Napi::CallbackInfo& info) { return optimizer_state_op(info, false); });
   add("actionHeadSample", sample_op);
 }
 

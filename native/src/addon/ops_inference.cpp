@@ -21,6 +21,7 @@ Napi::Value forward_op(const Napi::CallbackInfo& info) {
     auto layers = o.Get("hiddenLayers");
     if (!layers.IsUndefined()) req.hidden_layers = int_list(layers, "hiddenLayers");
     req.logits = string_or(o, "logits", "all");
+    req.norm_hidden = boolean_or(o, "normHidden", false);
     auto m = slot.model;
     return Job<ForwardResult>::submit(
         env, AddonState::of(env).executors.for_device(slot.executor_key), "forward",

@@ -29,7 +29,13 @@ ForwardResult forward(TextModel& m, const ForwardRequest& req) {
     auto rows = torch::arange(t.ids.size(0), last.options());
     r.logits = m.net->logits(out.last_hidden.index({rows, last})).to(torch::kCPU, torch::kFloat32);
   }
-  for (auto& h : out.hidden) r.hidden.push_back(h.to(torch::kCPU, torch::kFloat32).contiguous());
+  const int64_t L = m.config().num_hidden_layers;
+  for (size_t i = 0; i < out.hidden.size(); ++i) {
+    auto h = out.hidden[i];
+    // hidden_states[L] is already normed; every other index gets the final norm when asked.
+    if (req.norm_hidden && req.hidden_layers[i] != L) h = m.net->model->norm(h);
+    r.hidden.push_back(h.to(torch::kCPU, torch::kFloat32).contiguous());
+  }
   return r;
 }
 

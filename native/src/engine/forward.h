@@ -14,6 +14,9 @@ struct ForwardRequest {
   TokenBatch batch;
   std::vector<int64_t> hidden_layers;
   std::string logits = "all";  // "all" | "last" | "none"
+  // Apply the final RMSNorm to each requested hidden state (GR00T's truncated-backbone features:
+  // hidden_states[L] of an LLM cut after layer L is norm(output of layer L)).
+  bool norm_hidden = false;
 };
 
 struct ForwardResult {

@@ -14,10 +14,10 @@ namespace {
 
 constexpr const char* kFormat = "roboalign.adamw/1";
 
-void require_optimizer(const TextModel& m, const char* what) {
-  check(m.optimizer != nullptr, ErrorCode::InvalidArgument,
+void require_optimizer(const torch::optim::AdamW* optimizer, const char* what) {
+  check(optimizer != nullptr, ErrorCode::InvalidArgument,
         std::string("the optimizer is not configured, so there is no state to ") + what +
-            ". Fix: call configureOptimizer (with the options of the run being resumed) first.");
+            ". Fix: configure the optimizer (with the options of the run being resumed) first.");
 }
 
 std::string shape_text(c10::IntArrayRef s) {
@@ -31,8 +31,9 @@ std::string key(const char* field, size_t i) { return std::string(field) + "_" +
 
 }  // namespace
 
-OptimizerStateInfo save_optimizer_state(const TextModel& m, const std::string& path) {
-  require_optimizer(m, "save");
+OptimizerStateInfo save_adamw_state(const torch::optim::AdamW* optimizer, const std::vector<torch::Tensor>& params,
+                                    const std::vector<std::string>& param_names, const std::string& path) {
+  require_optimizer(optimizer, "save");
   const auto parent = std::filesystem::path(path).parent_path();
   check(parent.empty() || std::filesystem::is_directory(parent), ErrorCode::FileNotFound,
         "cannot write " + path + ": the folder " + parent.string() + " does not exist. Fix: create it first.");
@@ -40,13 +41,13 @@ OptimizerStateInfo save_optimizer_state(const TextModel& m, const std::string& p
   torch::serialize::OutputArchive archive;
   archive.write("format", c10::IValue(std::string(kFormat)));
   c10::List<std::string> names;
-  for (const auto& n : m.trainable_names) names.push_back(n);
+  for (const auto& n : param_names) names.push_back(n);
   archive.write("names", c10::IValue(names));
   OptimizerStateInfo info;
-  info.parameters = static_cast<int64_t>(m.trainable.size());
-  auto& state = m.optimizer->state();
-  for (size_t i = 0; i < m.trainable.size(); ++i) {
-    const auto& p = m.trainable[i];
+  info.parameters = static_cast<int64_t>(params.size());
+  auto& state = optimizer->state();
+  for (size_t i = 0; i < params.size(); ++i) {
+    const auto& p = params[i];
     archive.write(key("shape", i), c10::IValue(p.sizes().vec()));
     auto it = state.find(p.unsafeGetTensorImpl());
     // A parameter that never received a gradient has no state yet; step -1 records that.
@@ -66,8 +67,9 @@ OptimizerStateInfo save_optimizer_state(const TextModel& m, const std::string& p
   return info;
 }
 
-OptimizerStateInfo load_optimizer_state(TextModel& m, const std::string& path) {
-  require_optimizer(m, "load into");
+OptimizerStateInfo load_adamw_state(torch::optim::AdamW* optimizer, const std::vector<torch::Tensor>& params,
+                                    const std::vector<std::string>& param_names, const std::string& path) {
+  require_optimizer(optimizer, "load into");
   check(std::filesystem::is_regular_file(path), ErrorCode::FileNotFound,
         "optimizer state file not found: " + path + ". Fix: pass the file written by saveOptimizerState.");
   torch::serialize::InputArchive archive;
@@ -85,12 +87,12 @@ OptimizerStateInfo load_optimizer_state(TextModel& m, const std::string& path) {
   std::vector<std::string> names;
   for (const auto& n : names_value.toList()) names.push_back(static_cast<c10::IValue>(n).toStringRef());
   const std::string fix = " Fix: configure the optimizer with the freeze patterns of the saved run, on the same model.";
-  check(names.size() == m.trainable.size(), ErrorCode::Checkpoint,
+  check(names.size() == params.size(), ErrorCode::Checkpoint,
         path + " holds the state of " + std::to_string(names.size()) + " parameters but the configured optimizer trains " +
-            std::to_string(m.trainable.size()) + "." + fix);
+            std::to_string(params.size()) + "." + fix);
   for (size_t i = 0; i < names.size(); ++i) {
-    check(names[i] == m.trainable_names[i], ErrorCode::Checkpoint,
-          path + ": parameter " + std::to_string(i) + " is " + names[i] + " in the file but " + m.trainable_names[i] +
+    check(names[i] == param_names[i], ErrorCode::Checkpoint,
+          path + ": parameter " + std::to_string(i) + " is " + names[i] + " in the file but " + param_names[i] +
               " in the configured optimizer." + fix);
   }
   // Read everything before touching the optimizer, so a bad file leaves it as it was.
@@ -99,7 +101,7 @@ OptimizerStateInfo load_optimizer_state(TextModel& m, const std::string& path) {
   info.parameters = static_cast<int64_t>(names.size());
   try {
     for (size_t i = 0; i < names.size(); ++i) {
-      const auto& p = m.trainable[i];
+      const auto& p = params[i];
       c10::IValue shape, step;
       archive.read(key("shape", i), shape);
       check(shape.toIntVector() == p.sizes().vec(), ErrorCode::Checkpoint,
@@ -122,13 +124,21 @@ OptimizerStateInfo load_optimizer_state(TextModel& m, const std::string& path) {
   } catch (const c10::Error& e) {
     fail(ErrorCode::Checkpoint, path + " is incomplete or damaged: " + std::string(e.what_without_backtrace()).substr(0, 200));
   }
-  auto& state = m.optimizer->state();
+  auto& state = optimizer->state();
   for (size_t i = 0; i < names.size(); ++i) {
-    void* k = m.trainable[i].unsafeGetTensorImpl();
+    void* k = params[i].unsafeGetTensorImpl();
     state.erase(k);
     if (loaded[i]) state[k] = std::move(loaded[i]);
   }
   return info;
+}
+
+OptimizerStateInfo save_optimizer_state(const TextModel& m, const std::string& path) {
+  return save_adamw_state(m.optimizer.get(), m.trainable, m.trainable_names, path);
+}
+
+OptimizerStateInfo load_optimizer_state(TextModel& m, const std::string& path) {
+  return load_adamw_state(m.optimizer.get(), m.trainable, m.trainable_names, path);
 }
 
 }  // namespace roboalign::train

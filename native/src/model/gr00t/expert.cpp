@@ -106,6 +106,7 @@ std::pair<int64_t, int64_t> configure_optimizer(ActionExpert& e, const Optimizer
   std::vector<torch::Tensor> decay, no_decay;
   int64_t trainable = 0, frozen = 0;
   e.trainable.clear();
+  e.trainable_names.clear();
   for (auto& [name, t] : e.named_parameters()) {
     bool freeze = false;
     for (const auto& pattern : config.freeze) freeze = freeze || train::glob_match(pattern, name);
@@ -116,6 +117,7 @@ std::pair<int64_t, int64_t> configure_optimizer(ActionExpert& e, const Optimizer
     }
     trainable += t.numel();
     e.trainable.push_back(t);
+    e.trainable_names.push_back(name);
     const bool no_wd = name.find("bias") != std::string::npos || layer_norm_weights.count(name);
     (no_wd ? no_decay : decay).push_back(t);
   }

@@ -24,6 +24,7 @@ struct ActionExpert {
   OptimizerConfig optim_config;
   std::unique_ptr<torch::optim::AdamW> optimizer;
   std::vector<torch::Tensor> trainable;
+  std::vector<std::string> trainable_names;  // checkpoint keys of `trainable`, same order
 
   // Parameters under their checkpoint keys (action_head.*, backbone.eagle_linear.*).
   std::vector<std::pair<std::string, torch::Tensor>> named_parameters() const;
