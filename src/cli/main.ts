@@ -2,9 +2,11 @@
 import yargs from "yargs";
 import { commands } from "./commands/index.js";
 
+/** A usage mistake yargs found (unknown flag, missing option, conflict): no handler may run after it. */
+class UsageError extends Error {}
+
 /** Runs the CLI on `argv` (without `node` and the script) and resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  let exitCode = 0;
   const parser = yargs(argv)
     .scriptName("roboalign")
     .usage("$0 <command> [options]")
@@ -18,10 +20,15 @@ export async function main(argv: string[]): Promise<number> {
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((msg, err) => {
-      if (err) throw err;
-      process.stderr.write(`roboalign: ${msg}\nRun \`roboalign --help\` for usage.\n`);
-      exitCode = 2;
+      // Throwing stops yargs before the command's handler runs on invalid input.
+      throw err ?? new UsageError(msg);
     });
-  await parser.parseAsync();
-  return exitCode || (process.exitCode as number | undefined) || 0;
+  try {
+    await parser.parseAsync();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`roboalign: ${e.message}\nRun \`roboalign --help\` for usage.\n`);
+    return 2;
+  }
+  return (process.exitCode as number | undefined) || 0;
 }

@@ -25,6 +25,9 @@ export interface PipelineConfig {
   grpoLr: number;
   maxResponseLength: number;
   heldoutPrompts: number;
+  vlaSteps: number;
+  vlaTrials: number;
+  vlaMaxSteps: number;
   seed: number;
 }
 
@@ -50,6 +53,9 @@ export const PIPELINE_SCHEMA: Schema<PipelineConfig> = {
   grpoLr: { type: "number", above: 0, describe: "GRPO constant lr" },
   maxResponseLength: { type: "integer", min: 8, describe: "generated tokens per response at most" },
   heldoutPrompts: { type: "integer", min: 1, describe: "held-out RL prompts scored before and after each stage" },
+  vlaSteps: { type: "integer", min: 0, describe: "action-head training steps per backbone in the VLA stage (0 = no VLA stage)" },
+  vlaTrials: { type: "integer", min: 1, max: 30, describe: "initial states per task in the VLA closed-loop evaluation (from state 20 on)" },
+  vlaMaxSteps: { type: "integer", min: 1, describe: "policy steps per episode at most in the VLA evaluation" },
   seed: { type: "integer", describe: "seed of the whole run" },
 };
 
@@ -75,6 +81,9 @@ const DEFAULT: PipelineConfig = {
   grpoLr: 2e-4,
   maxResponseLength: 80,
   heldoutPrompts: 120,
+  vlaSteps: 300,
+  vlaTrials: 1,
+  vlaMaxSteps: 150,
   seed: 0,
 };
 
@@ -90,5 +99,6 @@ export const PIPELINE_RECIPES: Record<string, PipelineConfig> = {
     sftSteps: 150,
     grpoSteps: 12,
     heldoutPrompts: 48,
+    vlaSteps: 60,
   },
 };

@@ -1,7 +1,8 @@
 // `roboalign pipeline`: the paper's recipe end to end at miniature scale. Expert data from the
 // embedded world → FAST fitted to its actions → a tiny Qwen2.5-VL-shaped model → the **base**
 // (general and embodied VQA only: the stand-in for a pretrained instruct model) → RoboAlign SFT
-// on the full mixture (FAST action QA and reasoning added) → GRPO on the RL prompts → report.
+// on the full mixture (FAST action QA and reasoning added) → GRPO on the RL prompts → a VLA per
+// backbone (base, SFT, SFT+RL) evaluated closed-loop → report.
 // Held-out prompts (initial states never trained on) are scored with greedy decoding on the
 // untrained model, after SFT and after RL. A stage whose result exists is not run again.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -22,6 +23,7 @@ import { sftData } from "../train/sft/data.js";
 import { runSft, type SftResult } from "../train/sft/trainer.js";
 import type { PipelineConfig } from "./config.js";
 import { fitFastStage, recordData, trainTokenizerStage } from "./stages.js";
+import { vlaStage } from "./vla-stage.js";
 
 export interface PipelineOptions {
   progress: boolean;
@@ -119,6 +121,17 @@ export async function runPipeline(core: NativeCore, c: PipelineConfig, opts: Pip
   const grpo = await timed("grpo", () => once<GrpoResult>(join(c.out, "grpo-result.json"), () => runGrpo(core, grpoConfig, (ws) => grpoData(grpoConfig, ws.codec), { resume: true, progress: opts.progress, log })));
   if (!grpo.before || !grpo.after) throw new Error("GRPO finished without held-out evaluations: the held-out episodes gave no prompts");
 
+  const vla =
+    c.vlaSteps > 0
+      ? await timed("vla", () =>
+          vlaStage(core, c, dirs, [
+            { name: "base", dir: join(c.out, "base", "model") },
+            { name: "sft", dir: join(c.out, "sft", "model") },
+            { name: "sft+rl", dir: join(c.out, "grpo", "model") },
+          ], { progress: opts.progress, log }),
+        )
+      : undefined;
+
   const metricsFiles = ["base", "sft", "grpo"].map((s) => join(c.out, s, "metrics.jsonl"));
   const grpoRewards = readFileSync(metricsFiles[2], "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { stage: string; rewardMean?: number }).filter((r) => r.stage === "grpo" && typeof r.rewardMean === "number");
   const summary: PipelineSummary = {
@@ -130,6 +143,7 @@ export async function runPipeline(core: NativeCore, c: PipelineConfig, opts: Pip
     grpo: { steps: grpo.steps, firstRewardMean: grpoRewards[0]?.rewardMean ?? Number.NaN, lastRewardMean: grpoRewards[grpoRewards.length - 1]?.rewardMean ?? Number.NaN, groupSize: c.samplesPerPrompt, promptsPerStep: c.rolloutBatch },
     heldout: { prompts: grpo.after.prompts, before: scores(heldoutBefore), afterSft: scores(grpo.before), afterRl: scores(grpo.after) },
     backbone: `${PRESET_PREFIX}${c.preset}`,
+    vla,
     seed: c.seed,
     finishedAt: new Date().toISOString(),
     notes: [

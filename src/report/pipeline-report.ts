@@ -75,6 +75,10 @@ function summaryBullets(s: PipelineSummary): string[] {
     `SFT loss: ${formatNumber(s.sft.firstLoss)} → ${formatNumber(s.sft.lastLoss)} over ${s.sft.steps} steps.`,
   ];
   if (s.grpo) out.push(`GRPO mean reward: ${formatNumber(s.grpo.firstRewardMean)} → ${formatNumber(s.grpo.lastRewardMean)} over ${s.grpo.steps} steps.`);
+  if (s.vla) {
+    const avg = s.vla.backbones.map((b) => `${b.name} ${pct(b.rates.find((r) => r.suite === "average")?.rate ?? Number.NaN)}%`);
+    out.push(`VLA closed-loop success (average over suites): ${avg.join(", ")}.`);
+  }
   if (s.stages.length) out.push(`Total wall time: ${formatDuration(total)}.`);
   return out;
 }
@@ -124,6 +128,39 @@ function grpoTable(s: NonNullable<PipelineSummary["grpo"]>): string {
   return markdownTable(cols, [row]);
 }
 
+function pct(x: number): string {
+  return Number.isFinite(x) ? (100 * x).toFixed(1) : "—";
+}
+
+/** Table 2 of the paper in miniature: rows = backbones, columns = suites, success % [95% CI] (episodes). */
+function vlaTable(v: NonNullable<PipelineSummary["vla"]>): string {
+  const suites = v.backbones[0]?.rates.map((r) => r.suite) ?? [];
+  const rows: Cell[][] = v.backbones.map((b) => [
+    b.name,
+    ...suites.map((name) => {
+      const r = b.rates.find((x) => x.suite === name);
+      return r ? `${pct(r.rate)} [${pct(r.ciLow)}, ${pct(r.ciHigh)}] (${r.trials})` : "—";
+    }),
+    b.heldoutLoss,
+    b.heldoutActionMse,
+  ]);
+  const right = "right" as const;
+  return markdownTable(
+    ["Backbone", ...suites.map((x) => ({ header: x === "average" ? "Average" : x, align: right })), { header: "Held-out flow loss", align: right }, { header: "Held-out action MSE", align: right }],
+    rows,
+  );
+}
+
+function vlaBlock(runDir: string, v: NonNullable<PipelineSummary["vla"]>): string[] {
+  const protocol =
+    `One newly initialised flow-matching action head per backbone, trained ${v.steps} steps on the frozen backbone's layer-${v.backbones[0]?.layer ?? "?"} states; ` +
+    `closed-loop evaluation in the embedded world on ${v.trialsPerTask} initial state(s) per task starting at index ${v.firstInitialState} (never recorded for training), ` +
+    `at most ${v.maxSteps} steps per episode, ${v.executeSteps} of each ${v.horizon}-action chunk executed, ${v.denoisingSteps} denoising steps. ` +
+    "Cells: success % [95% Wilson interval] (episodes). The held-out columns score the heads on the held-out episodes' frames: flow-matching loss at fixed noise, and the mean squared error of sampled action chunks against the expert's (normalised units); lower is better: a graded measure beside the binary success rate.";
+  const chart = join(runDir, v.reportDir, "success.png");
+  return [protocol, vlaTable(v), imageLink("VLA success per suite and backbone", shown(runDir, chart)), `Per-task tables and episode media: ${inlineCode(`${v.reportDir}/report.md`)}.`];
+}
+
 function wallTimeTable(s: PipelineSummary): string {
   const total = s.stages.reduce((a, st) => a + st.seconds, 0);
   const share = (v: number) => (total > 0 ? formatPercent(v / total) : "—");
@@ -163,6 +200,7 @@ function reportMarkdown(runDir: string, figuresDir: string, title: string, s: Pi
     if (s.grpo) parts.push(grpoTable(s.grpo));
     parts.push(...grpo);
   }
+  if (s.vla) parts.push(heading(2, "VLA: action expert on each backbone"), ...vlaBlock(runDir, s.vla));
   if (s.stages.length) parts.push(heading(2, "Wall time"), wallTimeTable(s));
   if (loaded.logs.length) {
     parts.push(heading(2, "Metrics files"), metricsTable(runDir, loaded));

@@ -63,6 +63,55 @@ export interface HeldoutSummary {
   afterRl: HeldoutScores;
 }
 
+/** Closed-loop success of one VLA on one suite (or the average over suites). */
+export interface VlaRate {
+  /** Suite name, or "average" (the mean of the suite rates; its interval counts all episodes). */
+  suite: string;
+  successes: number;
+  /** Episodes evaluated. */
+  trials: number;
+  /** successes / trials (for "average": the mean of the suite rates). */
+  rate: number;
+  /** 95% Wilson interval of the rate. */
+  ciLow: number;
+  ciHigh: number;
+}
+
+/** A VLA built on one backbone: its action-head training and closed-loop success. */
+export interface VlaBackboneSummary {
+  /** Which backbone: "base", "sft" or "sft+rl". */
+  name: string;
+  /** Backbone hidden-state index the head reads. */
+  layer: number;
+  /** Flow-matching loss of the head: mean of the first and of the last steps. */
+  firstLoss: number;
+  lastLoss: number;
+  /** Held-out flow-matching loss at fixed noise after training (NaN without held-out episodes). */
+  heldoutLoss: number;
+  /** Held-out MSE of sampled action chunks against the expert's, in normalised units (NaN without held-out episodes). */
+  heldoutActionMse: number;
+  rates: VlaRate[];
+}
+
+/** The paper's central comparison at miniature scale: one VLA per backbone, evaluated closed-loop. */
+export interface VlaSummary {
+  /** Head training steps per backbone. */
+  steps: number;
+  /** Initial states per task evaluated. */
+  trialsPerTask: number;
+  /** Index of the first initial state evaluated (states below it recorded training data). */
+  firstInitialState: number;
+  /** Policy steps per episode at most. */
+  maxSteps: number;
+  /** Actions executed per inferred chunk, and the chunk length. */
+  executeSteps: number;
+  horizon: number;
+  denoisingSteps: number;
+  backbones: VlaBackboneSummary[];
+  /** Closed-loop report folder, relative to the run directory. */
+  reportDir: string;
+}
+
 export interface PipelineSummary {
   /** Format version of this object; the report reads version 1. */
   version: 1;
@@ -84,6 +133,8 @@ export interface PipelineSummary {
   seed?: number;
   /** ISO-8601 time the run finished. */
   finishedAt?: string;
+  /** VLAs on the base, SFT and SFT+RL backbones, when the pipeline built them. */
+  vla?: VlaSummary;
   /** Lines the pipeline wants shown under "Notes", e.g. "run on the mock core: numbers are not meaningful". */
   notes?: string[];
 }
@@ -141,6 +192,18 @@ const list = (item: Check): Check => (v, path, p) => {
 
 const loss = shape({ firstLoss: num, lastLoss: num, steps: count });
 const scores = shape({ fastAccuracy: num, reward: num, format: num, fastAccuracySem: num, rewardSem: num }, ["fastAccuracySem", "rewardSem"]);
+const vlaRate = shape({ suite: str, successes: count, trials: count, rate: num, ciLow: num, ciHigh: num });
+const vla = shape({
+  steps: count,
+  trialsPerTask: count,
+  firstInitialState: count,
+  maxSteps: count,
+  executeSteps: count,
+  horizon: count,
+  denoisingSteps: count,
+  backbones: list(shape({ name: str, layer: count, firstLoss: num, lastLoss: num, heldoutLoss: num, heldoutActionMse: num, rates: list(vlaRate) })),
+  reportDir: str,
+});
 const summaryShape = shape(
   {
     version: (v, path, p) => {
@@ -155,9 +218,10 @@ const summaryShape = shape(
     backbone: str,
     seed: num,
     finishedAt: str,
+    vla,
     notes: list(str),
   },
-  ["base", "grpo", "backbone", "seed", "finishedAt", "notes"],
+  ["base", "grpo", "backbone", "seed", "finishedAt", "vla", "notes"],
 );
 
 /**

@@ -26,7 +26,16 @@ export interface ServedPolicy {
   defaultPrompt?: string;
 }
 
-const loaders = new Map<string, PolicyLoader>([["constant", loadConstantPolicy]]);
+/** The VLA of `roboalign vla train`; the native core loads only when one is served. */
+async function loadVlaPolicy(dir: string): Promise<Policy> {
+  const [{ VlaPolicy }, { getNativeCore }] = await Promise.all([import("../vla/vla-policy.js"), import("../native/core.js")]);
+  return VlaPolicy.load(getNativeCore(), dir);
+}
+
+const loaders = new Map<string, PolicyLoader>([
+  ["constant", loadConstantPolicy],
+  ["vla", loadVlaPolicy],
+]);
 
 /** Makes `kind` loadable from policy.json (the VLA registers itself here). Re-registering replaces. */
 export function registerPolicyKind(kind: string, loader: PolicyLoader): void {

@@ -2,6 +2,7 @@
 import type { CommandModule } from "yargs";
 import { dataCommand } from "./data.js";
 import { doctorCommand } from "./doctor.js";
+import { evalCommand } from "./eval.js";
 import { fastCommand } from "./fast.js";
 import { generateCommand } from "./generate.js";
 import { grpoCommand } from "./grpo.js";
@@ -14,4 +15,4 @@ import { tokenizerCommand } from "./tokenizer.js";
 import { vlaCommand } from "./vla.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [pipelineCommand, doctorCommand, tokenizerCommand, modelCommand, generateCommand, fastCommand, simCommand, dataCommand, sftCommand, grpoCommand, vlaCommand, serveCommand];
+export const commands: CommandModule<any, any>[] = [pipelineCommand, doctorCommand, tokenizerCommand, modelCommand, generateCommand, fastCommand, simCommand, dataCommand, sftCommand, grpoCommand, vlaCommand, evalCommand, serveCommand];

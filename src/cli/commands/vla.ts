@@ -1,6 +1,6 @@
-// `roboalign vla <command>`: the VLA policy's commands. `eval` runs a policy closed-loop in the embedded
-// world under the LIBERO protocol (shared/reference/simulation.md §4, §7); more subcommands join
-// `subcommands` below.
+// `roboalign vla <command>`: the VLA policy's commands. `train` fits the action head (./vla-train.ts);
+// `eval` runs a policy closed-loop in the embedded world under the LIBERO protocol
+// (shared/reference/simulation.md §4, §7).
 import { SingleBar } from "cli-progress";
 import type { Argv, CommandModule } from "yargs";
 import { readEvalRun, type EvalRun } from "../../eval/closed-loop/eval-run.js";
@@ -14,11 +14,13 @@ import { parseSuites } from "../../eval/closed-loop/suites.js";
 import { defaultWorkers } from "../../eval/closed-loop/worker-pool.js";
 import { formatRate } from "../../eval/closed-loop/report-tables.js";
 import { parseIdList } from "../parse.js";
+import { vlaTrainCommand } from "./vla-train.js";
 
 interface EvalArgs {
   policy: string;
   suite: string;
   trials: number;
+  "first-trial": number;
   tasks?: string;
   workers: number;
   "replan-steps"?: number;
@@ -44,6 +46,7 @@ const evalCommand: CommandModule<object, EvalArgs> = {
       .option("policy", { type: "string", demandOption: true, describe: "policy directory (with policy.json), or a built-in: expert, noop" })
       .option("suite", { type: "string", default: "libero", describe: "comma-separated: spatial, object, goal, long, chain; libero = the first four; all" })
       .option("trials", { type: "number", default: DEFAULT_TRIALS, describe: "initial states per task (≤ 50), and chains for the chain suite" })
+      .option("first-trial", { type: "number", default: 0, describe: "first initial state of each task (e.g. 20 to skip states that recorded training data)" })
       .option("tasks", { type: "string", describe: "only these task indices of each suite, e.g. 0,1,2" })
       .option("workers", { type: "number", default: defaultWorkers(), describe: "worker threads, one env and policy each (1 = in this process)" })
       .option("replan-steps", { type: "number", describe: "actions executed open-loop per chunk before re-querying (default: the whole chunk)" })
@@ -58,6 +61,7 @@ const evalCommand: CommandModule<object, EvalArgs> = {
   handler: async (a) => {
     positive("--trials", a.trials);
     positive("--workers", a.workers);
+    positive("--first-trial", a["first-trial"], 0);
     positive("--replan-steps", a["replan-steps"]);
     positive("--wait-steps", a["wait-steps"], 0);
     positive("--max-steps", a["max-steps"]);
@@ -69,7 +73,7 @@ const evalCommand: CommandModule<object, EvalArgs> = {
 
     const bar = new SingleBar({ format: "vla eval [{bar}] {value}/{total} episodes | {suite} | {ok} ok | eta {eta_formatted}", hideCursor: true, noTTYOutput: true, notTTYSchedule: 5000 });
     // Building the episode list up front also rejects bad --trials / --tasks before any worker starts.
-    const total = buildJobs({ suites, trials: a.trials, tasks }).length;
+    const total = buildJobs({ suites, trials: a.trials, tasks, firstTrial: a["first-trial"] }).length;
     let ok = 0;
     bar.start(total, 0, { suite: suites[0], ok: 0 });
     let evaluation;
@@ -78,6 +82,7 @@ const evalCommand: CommandModule<object, EvalArgs> = {
         policy,
         suites,
         trials: a.trials,
+        firstTrial: a["first-trial"],
         tasks,
         workers: a.workers,
         label: a.label,
@@ -105,13 +110,13 @@ const evalCommand: CommandModule<object, EvalArgs> = {
   },
 };
 
-/** Every `vla` subcommand; add new ones (e.g. `train`) here. */
+/** Every `vla` subcommand. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const subcommands: CommandModule<any, any>[] = [evalCommand];
+const subcommands: CommandModule<any, any>[] = [vlaTrainCommand, evalCommand];
 
 export const vlaCommand: CommandModule = {
   command: "vla <command>",
-  describe: "The VLA policy: closed-loop evaluation",
+  describe: "The VLA: train a flow-matching action head on a frozen backbone, evaluate policies closed-loop",
   builder: (y) => y.command(subcommands).demandCommand(1),
   handler: () => undefined,
 };

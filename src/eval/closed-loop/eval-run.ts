@@ -28,6 +28,8 @@ export interface EvalRun {
   policy: PolicySpec | { kind: string; instance: true };
   suites: EvalSuite[];
   trials: number;
+  /** First initial state index of each task (absent in older records: 0). */
+  firstTrial?: number;
   tasks?: number[];
   protocol: Protocol;
   imageSize: number;

@@ -18,6 +18,8 @@ export interface EvaluateOptions extends PoolOptions {
   /** Initial states per task, and chains for the chain suite; default 50. */
   trials?: number;
   tasks?: readonly number[];
+  /** First initial state of every task (and first chain); default 0. */
+  firstTrial?: number;
   /** Row name for the report; default the policy kind (and folder). */
   label?: string;
   media?: {
@@ -45,7 +47,7 @@ function labelOf(p: PolicySource): string {
 export async function evaluatePolicy(o: EvaluateOptions): Promise<Evaluation> {
   const trials = o.trials ?? DEFAULT_TRIALS;
   const protocol = resolveProtocol(o.runner?.protocol);
-  const jobs = buildJobs({ suites: o.suites, trials, tasks: o.tasks, mediaTrials: o.media ? (o.media.trials ?? 1) : 0 });
+  const jobs = buildJobs({ suites: o.suites, trials, tasks: o.tasks, firstTrial: o.firstTrial, mediaTrials: o.media ? (o.media.trials ?? 1) : 0 });
   const workers = o.workers ?? defaultWorkers();
   const t0 = performance.now();
   const results = await runJobs(o.policy, jobs, { ...o, workers });
@@ -66,6 +68,7 @@ export async function evaluatePolicy(o: EvaluateOptions): Promise<Evaluation> {
     policy: "instance" in o.policy ? { kind: "instance", instance: true } : o.policy,
     suites: [...o.suites],
     trials,
+    firstTrial: o.firstTrial ?? 0,
     tasks: o.tasks ? [...o.tasks] : undefined,
     protocol,
     imageSize: o.runner?.imageSize ?? 128,

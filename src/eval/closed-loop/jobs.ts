@@ -29,6 +29,11 @@ export interface JobPlan {
   suites: readonly EvalSuite[];
   /** Trials per task (LIBERO-like suites) and chains (chain suite). */
   trials: number;
+  /**
+   * First initial state (and chain) index; default 0. Data recorded from initial states 0.. (the
+   * `sim generate` split) is then evaluated on states it was not trained on.
+   */
+  firstTrial?: number;
   /** Restrict LIBERO-like suites to these task indices (default all 10). */
   tasks?: readonly number[];
   /** The first `mediaTrials` trials of each task (and chains) record frames. Default 0. */
@@ -47,19 +52,21 @@ export function episodeSeed(suite: string, task: number, trial: number): number 
 export function buildJobs(p: JobPlan): Job[] {
   if (!(Number.isInteger(p.trials) && p.trials >= 1)) throw new Error(`trials must be a positive integer, got ${p.trials}`);
   const media = p.mediaTrials ?? 0;
+  const first = p.firstTrial ?? 0;
+  if (!(Number.isInteger(first) && first >= 0)) throw new Error(`firstTrial must be an integer ≥ 0, got ${first}`);
   const jobs: Job[] = [];
   for (const s of p.suites) {
     if (isChainSuite(s)) {
-      for (let trial = 0; trial < p.trials; trial++) jobs.push({ id: jobs.length, suite: s, trial, seed: episodeSeed(s, 0, trial), media: trial < media });
+      for (let trial = first; trial < first + p.trials; trial++) jobs.push({ id: jobs.length, suite: s, trial, seed: episodeSeed(s, 0, trial), media: trial < first + media });
       continue;
     }
-    if (p.trials > INIT_STATES) throw new Error(`each task has ${INIT_STATES} fixed initial states (LIBERO's list); use --trials ≤ ${INIT_STATES} for ${s}`);
+    if (first + p.trials > INIT_STATES) throw new Error(`each task has ${INIT_STATES} fixed initial states (LIBERO's list); first trial ${first} + ${p.trials} trials exceeds them for ${s}`);
     const tasks = tasksOf(s);
     const pick = p.tasks ?? tasks.map((_, i) => i);
     for (const t of pick) {
       const task = tasks[t];
       if (!task) throw new Error(`suite ${s} has tasks 0..${tasks.length - 1}; task ${t} does not exist`);
-      for (let trial = 0; trial < p.trials; trial++) jobs.push({ id: jobs.length, suite: s, task: t, trial, seed: task.initSeeds[trial], media: trial < media });
+      for (let trial = first; trial < first + p.trials; trial++) jobs.push({ id: jobs.length, suite: s, task: t, trial, seed: task.initSeeds[trial], media: trial < first + media });
     }
   }
   return jobs;

@@ -116,3 +116,9 @@ export async function parsePolicyArg(arg: string): Promise<PolicySpec> {
 
 registerPolicyFactory("expert", async (_spec, ctx) => new ExpertPolicy(ctx), { needsImages: false });
 registerPolicyFactory("noop", async () => new NoopPolicy(), { needsImages: false });
+// The VLA (`roboalign vla train` output) loads the native core only when a run evaluates one.
+registerPolicyFactory("vla", async (spec) => {
+  if (!spec.dir) throw new Error('a "vla" policy is a folder: pass its path (the one holding policy.json)');
+  const [{ VlaPolicy }, { getNativeCore }] = await Promise.all([import("../../vla/vla-policy.js"), import("../../native/core.js")]);
+  return VlaPolicy.load(getNativeCore(), spec.dir, { seed: typeof spec.seed === "number" ? spec.seed : 0 });
+});
