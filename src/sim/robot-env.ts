@@ -41,6 +41,9 @@ const DAMPING = 0.05;
 const NULL_GAIN = 0.05;
 /** The fixed front (agentview) camera; exported so evaluation media can render the same view. */
 export const FRONT_CAMERA: CameraPose = { pos: [0.78, 0, 0.62], forward: [-0.78 - 0.05, 0, -0.62], up: [0, 0, 1] };
+/** Vertical fields of view of the front and wrist cameras, in degrees. */
+export const FRONT_FOVY_DEG = 45;
+export const WRIST_FOVY_DEG = 75;
 
 export class RobotEnv {
   private m: MjModel | undefined;
@@ -77,8 +80,8 @@ export class RobotEnv {
     this.bufs = new WasmBuffers(mj);
     this.jacp = this.bufs.doubles(0);
     this.jacr = this.bufs.doubles(0);
-    this.front = new RayCamera(mj, this.size, this.size, 45);
-    this.wrist = new RayCamera(mj, this.size, this.size, 75);
+    this.front = new RayCamera(mj, this.size, this.size, FRONT_FOVY_DEG);
+    this.wrist = new RayCamera(mj, this.size, this.size, WRIST_FOVY_DEG);
     this.frontImg = new Uint8Array(3 * this.size * this.size);
     this.wristImg = new Uint8Array(3 * this.size * this.size);
   }
@@ -247,7 +250,8 @@ export class RobotEnv {
   }
 
   /** Eye-in-hand camera: looks along the hand's z (down the fingers), tilted toward them. */
-  private wristPose(): CameraPose {
+  /** Eye-in-hand camera pose at the current step (the wrist camera renders from it). */
+  wristPose(): CameraPose {
     const d = this.data;
     const w = this.wristSite;
     const p = (d.site_xpos as Float64Array).subarray(3 * w, 3 * w + 3);

@@ -1,8 +1,7 @@
 // Episode runner: policy (expert or obs → action) in closed loop, recorded as plain typed arrays; protocol of shared/reference/simulation.md §7.
 import { ScriptedExpert, type PlanOp } from "./expert.js";
-import { idOf, OBJ } from "./mujoco.js";
 import { evaluate, holds, type Predicate } from "./predicates.js";
-import type { Observation, RobotEnv } from "./robot-env.js";
+import { FRONT_CAMERA, FRONT_FOVY_DEG, WRIST_FOVY_DEG, type Observation, type RobotEnv } from "./robot-env.js";
 import { GEOM, type ObjectSpec } from "./scene.js";
 import type { Chain, Task } from "./tasks.js";
 
@@ -70,19 +69,12 @@ function objectShape(o: ObjectSpec): SimObjectShape {
   }
 }
 
-// The two cameras of RobotEnv (robot-env.ts: FRONT_CAMERA, fovy 45 and 75, wristPose()). They are
-// private there, so their definitions are repeated here; test/unit/data/sources/camera-projection
-// checks projections against rendered frames, which fails if the two drift apart.
-const FRONT_POSE = [0.78, 0, 0.62, -0.78 - 0.05, 0, -0.62, 0, 0, 1];
-const FRONT_FOVY = 45;
-const WRIST_FOVY = 75;
+// The two cameras of RobotEnv as flat pose rows: pos, forward, up.
+const FRONT_POSE = [...FRONT_CAMERA.pos, ...FRONT_CAMERA.forward, ...FRONT_CAMERA.up];
 
 function wristPose(env: RobotEnv): number[] {
-  const w = idOf(env.mj, env.model, OBJ.site, "wrist_cam");
-  const p = (env.data.site_xpos as Float64Array).subarray(3 * w, 3 * w + 3);
-  const r = (env.data.site_xmat as Float64Array).subarray(9 * w, 9 * w + 9);
-  const x = [r[0], r[3], r[6]], z = [r[2], r[5], r[8]];
-  return [p[0], p[1], p[2], z[0] - 0.35 * x[0], z[1] - 0.35 * x[1], z[2] - 0.35 * x[2], -x[0], -x[1], -x[2]];
+  const p = env.wristPose();
+  return [...p.pos, ...p.forward, ...p.up];
 }
 
 /** Which plan op a goal predicate belongs to: the k-th op of a plan maps to the k-th goal. */
@@ -182,8 +174,8 @@ class Recorder {
         objectPositions: Float64Array.from(this.objPos),
         objectQuats: Float64Array.from(this.objQuat),
         cameras: {
-          image: { width: size, height: size, fovyDeg: FRONT_FOVY, poses: Float64Array.from(FRONT_POSE) },
-          wrist_image: { width: size, height: size, fovyDeg: WRIST_FOVY, poses: Float64Array.from(this.wristPoses) },
+          image: { width: size, height: size, fovyDeg: FRONT_FOVY_DEG, poses: Float64Array.from(FRONT_POSE) },
+          wrist_image: { width: size, height: size, fovyDeg: WRIST_FOVY_DEG, poses: Float64Array.from(this.wristPoses) },
         },
         plan: planOf(this.plan, this.goal),
         planDone: Uint8Array.from(this.done),
