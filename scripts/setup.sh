@@ -45,9 +45,9 @@ if [[ -z "${TORCH_DIR:-}" ]] && ! $PY -c 'import torch' >/dev/null 2>&1; then
   say "installing the PyTorch CPU wheel into .venv (its libtorch is what the addon links)"
   "${PIP[@]}" "torch>=2.3" numpy
 fi
-if (( want_test )) && ! $PY -c 'import transformers, safetensors, numpy, msgpack, websockets' >/dev/null 2>&1; then
-  say "installing the reference stack for tests (transformers, safetensors, numpy, msgpack, websockets) into .venv"
-  "${PIP[@]}" transformers safetensors numpy msgpack websockets
+if (( want_test )) && ! $PY -c 'import transformers, safetensors, numpy, msgpack, websockets, imageio_ffmpeg' >/dev/null 2>&1; then
+  say "installing the reference stack for tests (transformers, safetensors, numpy, msgpack, websockets, imageio-ffmpeg) into .venv"
+  "${PIP[@]}" transformers safetensors numpy msgpack websockets imageio-ffmpeg
 fi
 
 # 4. node_modules, reinstalled only when package-lock.json changed.

@@ -204,7 +204,7 @@ export class LeRobotReader implements EpisodeReader {
     }
     const ffmpeg = findFfmpeg();
     if (!ffmpeg) {
-      this.skips.add(file, where, "video feature not decoded: `ffmpeg` is not on PATH (install ffmpeg to read LeRobot videos)");
+      this.skips.add(file, where, "video feature not decoded: no ffmpeg (install it on PATH, or set ROBOALIGN_FFMPEG to an ffmpeg binary, e.g. the one of `pip install imageio-ffmpeg`)");
       return null;
     }
     const [height, width] = shape;
