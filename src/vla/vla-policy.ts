@@ -11,6 +11,9 @@ import { headBatch } from "./head-batch.js";
 import { denormalize, type NormalizationStats } from "./normalizer.js";
 import { loadHead, readVlaPolicyDir, type VlaPolicyFile } from "./policy-dir.js";
 
+/** Longer instructions are refused: tokenizing megabytes would stall the server's event loop, and no robot instruction is that long. */
+export const MAX_INSTRUCTION_CHARS = 8192;
+
 export interface VlaPolicyOptions {
   device?: Device;
   dtype?: string;
@@ -56,6 +59,7 @@ export class VlaPolicy implements Policy {
   async infer(obs: PolicyObservation): Promise<Float64Array> {
     const f = this.file;
     if (obs.state.length !== f.stateDim) throw new Error(`the observation's state has ${obs.state.length} values but the VLA was trained on ${f.stateDim}`);
+    if (obs.instruction.length > MAX_INSTRUCTION_CHARS) throw new Error(`the instruction has ${obs.instruction.length} characters; the VLA takes at most ${MAX_INSTRUCTION_CHARS}`);
     const images = Object.keys(obs.images).sort().map((k) => obs.images[k]);
     const [features] = await this.backbone.extract([{ images, instruction: obs.instruction }]);
     const batch = headBatch({ features: [features], states: obs.state, stateDim: f.stateDim }, this.backbone.dim, this.stats);

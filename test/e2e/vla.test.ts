@@ -1,7 +1,7 @@
 // The VLA end to end on a tiny backbone: `vla train` learns (loss and held-out error fall), a run
 // killed after a checkpoint and resumed ends with byte-identical head weights and reuses the feature
 // cache; `vla eval` runs the policy folder closed-loop; `serve`'s loader answers with action chunks;
-// `eval knn` probes backbones on trajectories of one task.
+// the openpi Python client drives it through `serve`; `eval knn` probes backbones on trajectories of one task.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,13 +11,15 @@ import { recordSimEpisodes } from "../../src/data/record-sim.js";
 import type { EvalRun } from "../../src/eval/closed-loop/eval-run.js";
 import { getNativeCore } from "../../src/native/core.js";
 import { loadServedPolicy } from "../../src/serve/load-policy.js";
+import { startPolicyServer } from "../../src/serve/server.js";
 import { closeWorkspace, openWorkspace, saveWorkspaceModel } from "../../src/train/model-workspace.js";
-import { hasAddon, repoRoot } from "../helpers/paths.js";
+import { hasAddon, python, repoRoot } from "../helpers/paths.js";
 import { makeTrainSetup, type TrainSetup } from "../helpers/train-setup.js";
 
 const bin = join(repoRoot, "bin", "roboalign.js");
 const built = existsSync(join(repoRoot, "dist", "cli", "main.js"));
 const STEPS = 60;
+const clientReady = existsSync(python) && spawnSync(python, ["-c", "import numpy, msgpack, websockets"], { stdio: "ignore" }).status === 0;
 
 function cli(args: string[]) {
   const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8", timeout: 600_000 });
@@ -115,6 +117,26 @@ describe.skipIf(!built || !hasAddon)(`vla train / eval / serve and eval knn${bui
       if (stats.binaryGripper) for (let k = 6; k < chunk.length; k += 7) expect([stats.binaryGripper.low, stats.binaryGripper.high]).toContain(chunk[k]);
       await expect(served.policy.infer({ ...obs, state: new Float64Array(3) })).rejects.toThrow(/trained on 8/);
     } finally {
+      await served.policy.dispose?.();
+    }
+  }, 120_000);
+
+  it.skipIf(!clientReady)(`answers the openpi Python client as a served policy${clientReady ? "" : " — skipped: .venv python lacks numpy, msgpack or websockets"}`, async () => {
+    const served = await loadServedPolicy(join(reference, "policy"));
+    const server = await startPolicyServer({ policy: served.policy, metadata: served.metadata, host: "127.0.0.1", port: 0 });
+    try {
+      const r = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
+        const p = spawn(python, [join(repoRoot, "scripts", "reference", "policy_client_check.py"), "--url", `ws://127.0.0.1:${server.port}`, "--steps", "2", "--obs", "libero", "--expect-horizon", String(served.policy.horizon), "--expect-action-dim", "7"]);
+        let output = "";
+        p.stdout.on("data", (d) => (output += d));
+        p.stderr.on("data", (d) => (output += d));
+        p.on("error", reject);
+        p.on("close", (code) => resolve({ code, output }));
+      });
+      expect(r.output).toMatch(/policy_client_check: \d+ passed, 0 failed/);
+      expect(r.code, r.output).toBe(0);
+    } finally {
+      await server.close();
       await served.policy.dispose?.();
     }
   }, 120_000);
