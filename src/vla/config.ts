@@ -23,6 +23,7 @@ export interface VlaTrainConfig {
   maxGradNorm: number;
   normalization: string;
   frameStride: number;
+  cacheFeatures: boolean;
   denoisingSteps: number;
   executeSteps: number;
   device: string;
@@ -51,6 +52,7 @@ export const VLA_TRAIN_SCHEMA: Schema<VlaTrainConfig> = {
   maxGradNorm: { type: "number", min: 0, describe: "global gradient-norm clip (0 = off)" },
   normalization: { type: "string", choices: ["min_max", "mean_std"], describe: "state and action normalisation (min_max to [-1, 1] as GR00T's LIBERO configs)" },
   frameStride: { type: "integer", min: 1, describe: "train on every k-th frame of each episode (1 = all)" },
+  cacheFeatures: { type: "boolean", describe: "compute each frame's backbone features once into <out>/feature-cache (false: run the backbone on every batch, for datasets whose features do not fit on disk)" },
   denoisingSteps: { type: "integer", min: 1, describe: "Euler steps at inference (GR00T: 4)" },
   executeSteps: { type: "integer", min: 1, describe: "actions of each chunk executed before the policy is queried again" },
   device: { type: "string", describe: "cpu, cuda or cuda:N" },
@@ -75,6 +77,7 @@ const COMMON: Omit<VlaTrainConfig, "backbone" | "data" | "heldoutData" | "out"> 
   maxGradNorm: 1,
   normalization: "min_max",
   frameStride: 1,
+  cacheFeatures: true,
   denoisingSteps: 4,
   executeSteps: 8,
   device: "cpu",

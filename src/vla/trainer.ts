@@ -15,13 +15,13 @@ import { short, StageProgress } from "../train/progress.js";
 import { resolveDtype } from "../train/sft/trainer.js";
 import { StopSignal } from "../train/stop-signal.js";
 import { rng } from "../util/random.js";
-import { FrozenBackbone } from "./backbone.js";
+import { FrozenBackbone, type VlFeatures, type VlInput } from "./backbone.js";
 import { defaultLayer, headConfig, type VlaTrainConfig } from "./config.js";
 import { FeatureCache } from "./feature-cache.js";
 import { headBatch } from "./head-batch.js";
 import { detectBinaryGripper, vectorStats, type NormalizationMode, type NormalizationStats } from "./normalizer.js";
 import { loadHead, saveHead, writePolicyDir } from "./policy-dir.js";
-import { collectFrames, type FrameSet } from "./training-frames.js";
+import { collectFrames, frameImages, type FrameSet } from "./training-frames.js";
 
 export interface VlaTrainOptions {
   resume: boolean;
@@ -88,9 +88,9 @@ export async function runVlaTrain(core: NativeCore, config: VlaTrainConfig, opts
   const stamp = weightsFile ? `${statSync(weightsFile).size}:${statSync(weightsFile).mtimeMs}` : "";
   const identity = JSON.stringify({ backbone: resolve(config.backbone), weights: stamp, layer, normHidden: config.normHidden, dtype });
   const dim = (backboneConfig.text_config as { hidden_size?: number } | undefined)?.hidden_size ?? (backboneConfig as { hidden_size?: number }).hidden_size ?? 0;
-  const cache = new FeatureCache(join(config.out, "feature-cache"), identity, dim);
+  const cache = config.cacheFeatures ? new FeatureCache(join(config.out, "feature-cache"), identity, dim) : null;
   const tf = performance.now();
-  const fbar = new StageProgress(`${stage} features`, 0, 0, ["frames"], opts.progress);
+  const fbar = new StageProgress(`${stage} ${cache ? "features" : "episodes"}`, 0, 0, ["frames"], opts.progress);
   let frames: FrameSet;
   let heldout: FrameSet | null = null;
   try {
@@ -100,10 +100,20 @@ export async function runVlaTrain(core: NativeCore, config: VlaTrainConfig, opts
     if (config.heldoutData.length) heldout = await collect(config.heldoutData);
   } finally {
     fbar.stop();
-    if (backbone) await (backbone as FrozenBackbone).close();
+    // With the cache the backbone is done; without it, every batch needs it.
+    if (backbone && cache) {
+      await (backbone as FrozenBackbone).close();
+      backbone = null;
+    }
   }
   const featureSeconds = (performance.now() - tf) / 1000;
-  log(`${stage}: ${frames.keys.length} frames from ${frames.episodes} episodes (layer ${layer} of ${numLayers}, ${dim}-wide features; ${frames.computed + (heldout?.computed ?? 0)} computed, ${frames.keys.length + (heldout?.keys.length ?? 0) - frames.computed - (heldout?.computed ?? 0)} read from the cache) in ${featureSeconds.toFixed(1)} s${frames.skippedFrames ? `; ${frames.skippedFrames} frames skipped (undecodable images)` : ""}`);
+  const computed = frames.computed + (heldout?.computed ?? 0);
+  const total = frames.keys.length + (heldout?.keys.length ?? 0);
+  log(
+    `${stage}: ${frames.keys.length} frames from ${frames.episodes} episodes (layer ${layer} of ${numLayers}, ${dim}-wide features; ` +
+      `${cache ? `${computed} computed, ${total - computed} read from the cache` : "computed per batch, no cache"}) in ${featureSeconds.toFixed(1)} s` +
+      `${frames.skippedFrames ? `; ${frames.skippedFrames} frames skipped (undecodable images)` : ""}`,
+  );
 
   const mode = config.normalization as NormalizationMode;
   const stats: NormalizationStats = {
@@ -115,6 +125,7 @@ export async function runVlaTrain(core: NativeCore, config: VlaTrainConfig, opts
   const hc = headConfig(core, config, dim, frames.stateDim, frames.actionDim);
   const head: ActionHeadHandle = latest ? await loadHead(core, latest.dir, device, dtype) : await core.initActionHead({ config: hc, device, dtype, seed: config.seed });
   const stop = new StopSignal();
+  let undecodable = 0;
   try {
     const info = core.actionHeadInfo(head);
     const optim = await core.configureActionHeadOptimizer(head, { lr: config.lr, betas: [0.95, 0.999], eps: 1e-8, weightDecay: config.weightDecay, maxGradNorm: config.maxGradNorm, freeze: [] });
@@ -129,7 +140,27 @@ export async function runVlaTrain(core: NativeCore, config: VlaTrainConfig, opts
     const lr = lrSchedule("cosine", config.lr, totalSteps, config.warmupRatio);
     log(`${stage}: ${totalSteps} steps × ${config.batchSize} frames, head ${config.head} ${(info.numParameters / 1e6).toFixed(2)} M parameters (${(optim.trainable / 1e6).toFixed(2)} M trainable), horizon ${hc.actionHorizon}, lr ${config.lr} cosine (warmup ${lr.warmupSteps})`);
 
-    const rowsOf = (set: FrameSet, idx: number[]) => {
+    /** Features of frames `idx`: from the cache, or from the backbone (an undecodable frame is replaced by the next one and counted). */
+    const featuresOf = async (set: FrameSet, idx: number[]): Promise<VlFeatures[]> => {
+      if (cache) return idx.map((i) => cache.get(set.keys[i]));
+      const inputs: VlInput[] = [];
+      for (const [r, i0] of idx.entries()) {
+        for (let tries = 0, i = i0; ; i = (i + 1) % set.keys.length, tries++) {
+          if (tries >= set.keys.length) throw new Error("no frame of the data decodes: check the episodes' images");
+          const { ep, t } = set.sources![i];
+          const images = await frameImages(ep, t);
+          if (images) {
+            inputs.push({ images, instruction: ep.instruction });
+            idx[r] = i;
+            break;
+          }
+          undecodable++;
+        }
+      }
+      return (await openBackbone()).extract(inputs);
+    };
+    const rowsOf = async (set: FrameSet, idx: number[]) => {
+      const features = await featuresOf(set, idx);
       const S = set.stateDim;
       const C = set.horizon * set.actionDim;
       const states = new Float64Array(idx.length * S);
@@ -138,7 +169,7 @@ export async function runVlaTrain(core: NativeCore, config: VlaTrainConfig, opts
         states.set(set.states.subarray(i * S, (i + 1) * S), r * S);
         chunks.set(set.chunks.subarray(i * C, (i + 1) * C), r * C);
       });
-      return headBatch({ features: idx.map((i) => cache.get(set.keys[i])), states, stateDim: S, chunks }, dim, stats);
+      return headBatch({ features, states, stateDim: S, chunks }, dim, stats);
     };
     const heldoutIdx = heldout ? Array.from({ length: Math.min(HELDOUT_MAX_FRAMES, heldout.keys.length) }, (_, i) => Math.floor((i * heldout!.keys.length) / Math.min(HELDOUT_MAX_FRAMES, heldout!.keys.length))) : [];
     // Held-out: the flow-matching loss at fixed noise, and the error of sampled chunks (normalised
@@ -150,7 +181,7 @@ export async function runVlaTrain(core: NativeCore, config: VlaTrainConfig, opts
       let se = 0;
       let count = 0;
       for (let s = 0; s < heldoutIdx.length; s += config.batchSize) {
-        const b = rowsOf(heldout, heldoutIdx.slice(s, s + config.batchSize));
+        const b = await rowsOf(heldout, heldoutIdx.slice(s, s + config.batchSize));
         for (const seed of HELDOUT_SEEDS) {
           sum += (await core.actionHeadLoss(head, b, { seed })).loss * b.batch;
           n += b.batch;
@@ -186,7 +217,7 @@ export async function runVlaTrain(core: NativeCore, config: VlaTrainConfig, opts
     const bar = new StageProgress(stage, totalSteps, step, ["loss", "lr", "steps_s"], opts.progress);
     while (step < totalSteps) {
       const started = performance.now();
-      const batch = rowsOf(frames, stepDraws(config.seed, step, frames.keys.length, config.batchSize));
+      const batch = await rowsOf(frames, stepDraws(config.seed, step, frames.keys.length, config.batchSize));
       const r = await core.actionHeadTrainStep(head, batch, { lr: lr.lrAt(step), seed: (config.seed * 1_000_003 + step) >>> 0 });
       const seconds = (performance.now() - started) / 1000;
       step += 1;
@@ -221,7 +252,9 @@ export async function runVlaTrain(core: NativeCore, config: VlaTrainConfig, opts
     return { steps: step, firstLoss, lastLoss: mean(losses.slice(-20)), heldoutBefore, heldoutAfter, frames: frames.keys.length, layer, policyDir, seconds: (performance.now() - t0) / 1000, featureSeconds, stoppedBy: null };
   } finally {
     stop.dispose();
-    cache.close();
+    cache?.close();
+    if (undecodable) log(`${stage}: ${undecodable} sampled frames did not decode and were replaced by the next frame`);
+    await (backbone as FrozenBackbone | null)?.close();
     await core.disposeActionHead(head);
   }
 }

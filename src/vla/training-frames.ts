@@ -4,8 +4,10 @@
 // action, GR00T's rule for "absolute" keys, its default) and the backbone features of the frame's
 // camera images (sorted camera names: `image`, then `wrist_image`) with the instruction.
 import { resolve } from "node:path";
+import { detectFormat } from "../data/detect.js";
+import type { Episode, EpisodeReader } from "../data/episode.js";
+import { LeRobotReader } from "../data/lerobot/reader.js";
 import { openDataset } from "../data/open.js";
-import type { Episode } from "../data/episode.js";
 import type { RgbImage } from "../vision/image-processor.js";
 import type { FrozenBackbone, VlInput } from "./backbone.js";
 import type { FeatureCache } from "./feature-cache.js";
@@ -27,12 +29,15 @@ export interface FrameSet {
   skippedFrames: number;
   /** Frames whose features the backbone computed in this call (the rest came from the cache). */
   computed: number;
+  /** Without a cache: each frame's episode and index, to build its backbone input at training time. */
+  sources: { ep: Episode; t: number }[] | null;
 }
 
 export interface CollectOptions {
   horizon: number;
   stride: number;
-  cache: FeatureCache;
+  /** null: features are not precomputed; the trainer runs the backbone on each batch. */
+  cache: FeatureCache | null;
   /** Opens the backbone on first need, so a fully cached run never loads it. */
   backbone: () => Promise<FrozenBackbone>;
   onEpisode?: (episodes: number, frames: number) => void;
@@ -59,8 +64,10 @@ export async function collectFrames(paths: readonly string[], o: CollectOptions)
   let episodes = 0;
   let skippedFrames = 0;
   let computed = 0;
+  const sources: { ep: Episode; t: number }[] | null = o.cache ? null : [];
   for (const path of paths) {
-    const reader = openDataset(path);
+    // Without a cache, episodes stay in memory until training ends: LeRobot ones then hold no pixels.
+    const reader: EpisodeReader | ReturnType<typeof openDataset> = !o.cache && detectFormat(path) === "lerobot" ? new LeRobotReader(path, undefined, { imagesFromFile: true }) : openDataset(path);
     if (!("episodes" in reader)) throw new Error(`${path} is a LLaVA (VQA) dataset; the VLA trains on robot episodes (LeRobot, RLDS or LIBERO)`);
     for await (const ep of reader.episodes()) {
       if (!ep.states || !ep.stateDim) throw new Error(`${path}: episode ${ep.id} has no state; the action head needs proprioception (observation.state)`);
@@ -73,7 +80,8 @@ export async function collectFrames(paths: readonly string[], o: CollectOptions)
       const pending: { key: string; input: VlInput }[] = [];
       for (let t = 0; t < ep.steps; t += o.stride) {
         const key = `${resolve(path)}#${ep.id}@${t}`;
-        if (!o.cache.has(key)) {
+        if (sources) sources.push({ ep, t });
+        else if (!o.cache!.has(key)) {
           const images = await frameImages(ep, t);
           if (!images) {
             skippedFrames++;
@@ -91,9 +99,9 @@ export async function collectFrames(paths: readonly string[], o: CollectOptions)
       if (pending.length) {
         const backbone = await o.backbone();
         const feats = await backbone.extract(pending.map((p) => p.input));
-        pending.forEach((p, i) => o.cache.put(p.key, feats[i]));
+        pending.forEach((p, i) => o.cache!.put(p.key, feats[i]));
         computed += pending.length;
-        o.cache.flush();
+        o.cache!.flush();
       }
       episodes++;
       o.onEpisode?.(episodes, keys.length);
@@ -112,5 +120,6 @@ export async function collectFrames(paths: readonly string[], o: CollectOptions)
     episodes,
     skippedFrames,
     computed,
+    sources,
   };
 }

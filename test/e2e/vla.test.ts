@@ -93,6 +93,17 @@ describe.skipIf(!built || !hasAddon)(`vla train / eval / serve and eval knn${bui
     expect(losses(out)).toEqual(losses(reference));
   }, 600_000);
 
+  it("--no-cache-features runs the backbone per batch and trains on the same frames", () => {
+    const out = join(setup.dir, "uncached");
+    const args = trainArgs(setup, backbone, out).map((a) => (a === String(STEPS) ? "5" : a));
+    const r = cli([...args, "--no-cache-features"]);
+    expect(r.stderr).toMatch(/computed per batch, no cache/);
+    expect(existsSync(join(out, "feature-cache"))).toBe(false);
+    const first = (o: string) => metrics(o).find((x) => x.loss !== undefined)!.loss!;
+    // Same draws, noise and initialisation; features differ only by batch padding in float32.
+    expect(Math.abs(first(out) - first(reference))).toBeLessThan(1e-3 * first(reference));
+  }, 600_000);
+
   it("vla eval runs the policy folder closed-loop on unseen initial states", () => {
     const out = join(setup.dir, "eval");
     cli(["vla", "eval", "--policy", join(reference, "policy"), "--suite", "goal", "--tasks", "0,1", "--trials", "1", "--first-trial", "20", "--max-steps", "24", "--workers", "1", "--image-size", "32", "--no-media", "--out", out]);
