@@ -81,9 +81,9 @@ const DEFAULT: PipelineConfig = {
   grpoLr: 2e-4,
   maxResponseLength: 80,
   heldoutPrompts: 120,
-  vlaSteps: 300,
+  vlaSteps: 200,
   vlaTrials: 1,
-  vlaMaxSteps: 150,
+  vlaMaxSteps: 120,
   seed: 0,
 };
 
