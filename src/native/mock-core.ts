@@ -763,6 +763,8 @@ export function createMockCore(): NativeCore {
         const lps: number[] = [];
         const offsets = [0];
         const reasons: ("stop" | "length")[] = [];
+        const banned = new Set(req.bannedIds ?? []);
+        if (banned.size >= V) throw new MockError("generate", "E_INVALID_ARGUMENT", "bannedIds cover the whole vocabulary: nothing can be sampled");
         for (let i = 0; i < n; i++) {
           const prompt = req.promptIds.subarray(req.promptOffsets[i], req.promptOffsets[i + 1]);
           if (prompt.length === 0) throw new MockError("generate", "E_SHAPE", `prompt ${i} is empty`);
@@ -774,13 +776,18 @@ export function createMockCore(): NativeCore {
           for (let s = 0; s < maxNew; s++) {
             const T = req.temperature > 0 ? req.temperature : 1;
             const lp = logSoftmax(row(m, last), T);
-            let tok = 0;
+            // Banned ids are never drawn; the others are sampled in proportion to their probability.
+            let tok = -1;
             if (req.temperature <= 0) {
-              for (let v = 1; v < V; v++) if (lp[v] > lp[tok]) tok = v;
+              for (let v = 0; v < V; v++) if (!banned.has(v) && (tok < 0 || lp[v] > lp[tok])) tok = v;
             } else {
-              let u = r();
-              for (tok = 0; tok < V - 1; tok++) {
-                u -= Math.exp(lp[tok]);
+              let mass = 0;
+              for (let v = 0; v < V; v++) if (!banned.has(v)) mass += Math.exp(lp[v]);
+              let u = r() * mass;
+              for (let v = 0; v < V; v++) {
+                if (banned.has(v)) continue;
+                tok = v;
+                u -= Math.exp(lp[v]);
                 if (u <= 0) break;
               }
             }

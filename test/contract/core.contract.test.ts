@@ -132,6 +132,16 @@ describe.each(implementations)("NativeCore contract: %s", (_name, make, availabl
     // Same seed, same tokens; greedy is deterministic.
     const again = await core.generate(h, { promptIds: Int32Array.from(prompts.flat()), promptOffsets: Int32Array.from([0, 5, 7]), maxNewTokens: 6, temperature: 1, seed: 11 });
     expect(Array.from(again.ids)).toEqual(Array.from(r.ids));
+    // Banned ids (RL rollouts ban the image pad) are never drawn, greedy or sampled; the reported
+    // log-probs stay those of the full distribution.
+    const used = [...new Set(Array.from(r.ids))];
+    for (const temperature of [0, 1]) {
+      const b = await core.generate(h, { promptIds: Int32Array.from(prompts.flat()), promptOffsets: Int32Array.from([0, 5, 7]), maxNewTokens: 6, temperature, seed: 11, bannedIds: used });
+      expect(Array.from(b.ids).filter((id) => used.includes(id))).toEqual([]);
+      const seq = [...prompts[0], ...Array.from(b.ids.subarray(b.offsets[0], b.offsets[1]))];
+      const lp = await core.logprobs(h, { inputIds: Int32Array.from(seq), batch: 1, seqLen: seq.length }, { temperature: 1 });
+      Array.from(lp.logprobs.subarray(prompts[0].length)).forEach((x, k) => expect(Math.abs(x - b.logprobs[k])).toBeLessThan(1e-4));
+    }
     await core.dispose(h);
   });
 
