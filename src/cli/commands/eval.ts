@@ -15,6 +15,7 @@ import type { Device, DType } from "../../native/contract.js";
 import { getNativeCore } from "../../native/core.js";
 import type { RgbImage } from "../../vision/image-processor.js";
 import { FrozenBackbone } from "../../vla/backbone.js";
+import { defaultLayer } from "../../vla/config.js";
 
 interface KnnArgs {
   backbones: string;
@@ -129,7 +130,7 @@ function backboneSpecs(a: KnnArgs): BackboneSpec[] {
     const c = readHfConfig(dir);
     const L = c.text.numHiddenLayers;
     // The paper probes layer 18 of Qwen2.5-VL-7B's 28; other depths take the same fraction.
-    const layer = a.layer ?? Math.ceil((L * 18) / 28);
+    const layer = a.layer ?? defaultLayer(L);
     if (layer > L) throw new Error(`--layer ${layer} is out of range: ${dir} has ${L} decoder layers (use 1..${L})`);
     return { label: labels[i], dir, layer, dim: c.text.hiddenSize };
   });
@@ -168,7 +169,7 @@ const knnCommand: CommandModule<object, KnnArgs> = {
       .option("trajectories", { type: "number", default: 20, describe: "episodes of the task to use (the first ones)" })
       .option("classes", { type: "number", default: 32, describe: "phase classes" })
       .option("k", { type: "number", default: 5, describe: "neighbours per vote" })
-      .option("layer", { type: "number", describe: "hidden-state layer (default: ceil(layers·18/28), the paper's 18 of 28)" })
+      .option("layer", { type: "number", describe: "hidden-state layer (default: the paper's 18 of 28 scaled to the backbone's depth, as vla train)" })
       .option("stride", { type: "number", default: 1, describe: "probe every N-th timestep (fewer forward passes)" })
       .option("device", { type: "string", default: "cpu", describe: "cpu, cuda or cuda:N" })
       .option("dtype", { choices: ["float32", "bfloat16", "float16"], default: "float32" })
