@@ -2,6 +2,7 @@
 // (4.x flat fields with `rope_scaling`, or 5.x `text_config` with `rope_parameters`) into the
 // TextModelConfig the native core takes. Unsupported values are rejected with the field named.
 import type { TextModelConfig, VisionModelConfig, VisionSpec } from "../native/contract.js";
+import type { RopeIndexOptions } from "../text/rope-index.js";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -55,6 +56,12 @@ export interface ParsedHfConfig {
   multimodal: boolean;
   eosTokenIds: number[];
   raw: Json;
+}
+
+/** M-RoPE options of a multimodal checkpoint (image and vision-start ids, merge size); null for text models. */
+export function ropeOptions(config: ParsedHfConfig): RopeIndexOptions | null {
+  if (!config.vision || !config.visionTokens) return null;
+  return { imageTokenId: config.vision.imageTokenId, visionStartTokenId: config.visionTokens.visionStartTokenId, spatialMergeSize: config.vision.config.spatialMergeSize };
 }
 
 export function parseHfConfig(raw: unknown): ParsedHfConfig {

@@ -320,11 +320,11 @@ export function createMockCore(): NativeCore {
     throw new MockError(op, "E_INVALID_ARGUMENT", `unknown model handle ${h}`);
   };
 
-  // Jobs of one model run one after another, asynchronously, like the native executor.
-  const job = <T>(op: string, h: ModelHandle, fn: (m: MockModel) => T): Promise<T> => {
-    let m: MockModel;
+  // Jobs of one model or head run one after another, asynchronously, like the native executor.
+  const serial = <M extends { busy: Promise<unknown> }, T>(target: () => M, fn: (m: M) => T): Promise<T> => {
+    let m: M;
     try {
-      m = get(op, h);
+      m = target();
     } catch (e) {
       return Promise.reject(e);
     }
@@ -335,6 +335,7 @@ export function createMockCore(): NativeCore {
     m.busy = run.catch(() => undefined);
     return run;
   };
+  const job = <T>(op: string, h: ModelHandle, fn: (m: MockModel) => T): Promise<T> => serial(() => get(op, h), fn);
 
   const heads = new Map<number, MockHead>();
   const disposedHeads = new Set<number>();
@@ -346,21 +347,7 @@ export function createMockCore(): NativeCore {
     throw new MockError(op, "E_INVALID_ARGUMENT", `unknown action head handle ${h}`);
   };
 
-  // Jobs of one head run one after another, asynchronously, like the native executor.
-  const headJob = <T>(op: string, h: ActionHeadHandle, fn: (m: MockHead) => T): Promise<T> => {
-    let m: MockHead;
-    try {
-      m = getHead(op, h);
-    } catch (e) {
-      return Promise.reject(e);
-    }
-    const run = m.busy.then(async () => {
-      await new Promise((r) => setImmediate(r));
-      return fn(m);
-    });
-    m.busy = run.catch(() => undefined);
-    return run;
-  };
+  const headJob = <T>(op: string, h: ActionHeadHandle, fn: (m: MockHead) => T): Promise<T> => serial(() => getHead(op, h), fn);
 
   const addHead = (config: ActionHeadConfig, dtype: DType, device: string, w: Float64Array, b: Float64Array): ActionHeadHandle => {
     const h = next++ as ActionHeadHandle;

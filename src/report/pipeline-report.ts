@@ -76,7 +76,7 @@ function summaryBullets(s: PipelineSummary): string[] {
   ];
   if (s.grpo) out.push(`GRPO mean reward: ${formatNumber(s.grpo.firstRewardMean)} → ${formatNumber(s.grpo.lastRewardMean)} over ${s.grpo.steps} steps.`);
   if (s.vla) {
-    const avg = s.vla.backbones.map((b) => `${b.name} ${pct(b.rates.find((r) => r.suite === "average")?.rate ?? Number.NaN)}%`);
+    const avg = s.vla.backbones.map((b) => `${b.name} ${formatPercent(b.rates.find((r) => r.suite === "average")?.rate ?? Number.NaN)}`);
     out.push(`VLA closed-loop success (average over suites): ${avg.join(", ")}.`);
   }
   if (s.stages.length) out.push(`Total wall time: ${formatDuration(total)}.`);
@@ -128,10 +128,6 @@ function grpoTable(s: NonNullable<PipelineSummary["grpo"]>): string {
   return markdownTable(cols, [row]);
 }
 
-function pct(x: number): string {
-  return Number.isFinite(x) ? (100 * x).toFixed(1) : "—";
-}
-
 /** Table 2 of the paper in miniature: rows = backbones, columns = suites, success % [95% CI] (episodes). */
 function vlaTable(v: NonNullable<PipelineSummary["vla"]>): string {
   const suites = v.backbones[0]?.rates.map((r) => r.suite) ?? [];
@@ -139,7 +135,7 @@ function vlaTable(v: NonNullable<PipelineSummary["vla"]>): string {
     b.name,
     ...suites.map((name) => {
       const r = b.rates.find((x) => x.suite === name);
-      return r ? `${pct(r.rate)} [${pct(r.ciLow)}, ${pct(r.ciHigh)}] (${r.trials})` : "—";
+      return r ? `${formatPercent(r.rate)} [${formatPercent(r.ciLow)}, ${formatPercent(r.ciHigh)}] (${r.trials})` : "—";
     }),
     b.heldoutLoss,
     b.heldoutActionMse,

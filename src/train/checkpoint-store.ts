@@ -4,6 +4,8 @@
 // checkpoints; the newest `keep` are kept.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { configDigest } from "./config-digest.js";
+import { MetricsLog } from "./metrics-log.js";
 
 export const TRAINER_STATE_FILE = "trainer_state.json";
 export const OPTIMIZER_STATE_FILE = "optimizer.bin";
@@ -70,4 +72,28 @@ export class CheckpointStore {
     for (const { n } of dirs.slice(Math.max(1, this.keep))) rmSync(join(this.root, n), { recursive: true, force: true });
     for (const n of readdirSync(this.root)) if (n.endsWith(".tmp")) rmSync(join(this.root, n), { recursive: true, force: true });
   }
+}
+
+/** What every resumable stage opens first: its checkpoints, metrics file, settings digest and the checkpoint to resume. */
+export interface RunState {
+  store: CheckpointStore;
+  metrics: MetricsLog;
+  digest: string;
+  /** The newest checkpoint when resuming, else null. */
+  latest: { dir: string; state: TrainerState } | null;
+}
+
+/**
+ * Opens `<out>/checkpoints` and `<out>/metrics.jsonl`; with `resume`, the newest checkpoint, refused
+ * when it was written under other settings (`ignore` lists settings that may change between runs).
+ */
+export function openRunState(config: { out: string; keepCheckpoints: number }, ignore: readonly string[], resume: boolean): RunState {
+  const store = new CheckpointStore(config.out, config.keepCheckpoints);
+  const metrics = new MetricsLog(join(config.out, "metrics.jsonl"));
+  const digest = configDigest(config, ignore);
+  const latest = resume ? store.latest() : null;
+  if (latest && latest.state.configDigest !== digest) {
+    throw new Error(`cannot resume ${latest.dir}: it was written with other settings (digest ${latest.state.configDigest}, now ${digest}); use the same config or a new --out`);
+  }
+  return { store, metrics, digest, latest };
 }

@@ -9,7 +9,7 @@ import { addActionTokens, addActionTokensToTokenizerConfig, type ActionVocab } f
 import { FastCodec } from "../fast/codec.js";
 import { loadFastDirectory, saveFastDirectory, type FastDirectory } from "../fast/processor-dir.js";
 import { loadCheckpoint, saveCheckpoint } from "../model/checkpoint.js";
-import { textConfigJson, vlConfigJson, type ParsedHfConfig, parseHfConfig } from "../model/hf-config.js";
+import { ropeOptions, textConfigJson, vlConfigJson, type ParsedHfConfig, parseHfConfig } from "../model/hf-config.js";
 import { modelPreset } from "../model/presets.js";
 import { tokenizerFacts } from "../model/tokenizer-facts.js";
 import type { Device, DType, ModelHandle, NativeCore } from "../native/contract.js";
@@ -118,9 +118,7 @@ export async function openWorkspace(core: NativeCore, src: WorkspaceSource): Pro
   const assets = new Map<string, Buffer>();
   if (!isPreset) for (const f of ASSET_FILES) if (existsSync(join(src.model, f))) assets.set(f, readFileSync(join(src.model, f)));
   const imageOptions = !isPreset && existsSync(join(src.model, PREPROCESSOR_CONFIG_FILE)) ? loadImageProcessorConfig(src.model) : {};
-  const rope = config.vision && config.visionTokens
-    ? { imageTokenId: config.vision.imageTokenId, visionStartTokenId: config.visionTokens.visionStartTokenId, spatialMergeSize: config.vision.config.spatialMergeSize }
-    : null;
+  const rope = ropeOptions(config);
   const padId = tokenizer.tokenToId("<|endoftext|>") ?? 0;
   return { core, handle, config, configJson, tokenizer, tokenizerFiles, vocab: withActions.vocab, codec, fast, assets, imageOptions, rope, padId, eosIds: config.eosTokenIds };
 }

@@ -6,10 +6,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { loadCheckpoint } from "../model/checkpoint.js";
-import type { ParsedHfConfig } from "../model/hf-config.js";
+import { ropeOptions, type ParsedHfConfig } from "../model/hf-config.js";
 import type { Device, DType, ModelHandle, NativeCore, TokenBatch } from "../native/contract.js";
 import { encodeConversation } from "../text/conversation.js";
-import { ropeIndex, type RopeIndexOptions } from "../text/rope-index.js";
+import { ropeIndexBatch, type RopeIndexOptions } from "../text/rope-index.js";
 import { TextTokenizer } from "../text/tokenizer.js";
 import { preprocessImages, type RgbImage } from "../vision/image-processor.js";
 import { loadImageProcessorConfig, PREPROCESSOR_CONFIG_FILE, type ImageProcessorOptions } from "../vision/processor-config.js";
@@ -82,26 +82,19 @@ export class FrozenBackbone {
     const tokenizer = TextTokenizer.fromDir(o.dir);
     const imageOptions = existsSync(join(o.dir, PREPROCESSOR_CONFIG_FILE)) ? loadImageProcessorConfig(o.dir) : {};
     const c = loaded.config;
-    const rope = c.vision && c.visionTokens ? { imageTokenId: c.vision.imageTokenId, visionStartTokenId: c.visionTokens.visionStartTokenId, spatialMergeSize: c.vision.config.spatialMergeSize } : null;
+    const rope = ropeOptions(c);
     const padId = tokenizer.tokenToId("<|endoftext|>") ?? 0;
     return new FrozenBackbone(core, loaded.handle, c, tokenizer, imageOptions, rope, padId, o.batchSize ?? 8, o.layer, o.normHidden ?? true, o.dir);
   }
 
-  /** Token ids, image patches and M-RoPE positions of one observation's prompt. */
-  private async encode(x: VlInput): Promise<{ ids: Int32Array; pixels: Float32Array; grids: [number, number, number][]; positions: Int32Array }> {
+  /** Token ids and image patches of one observation's prompt. */
+  private async encode(x: VlInput): Promise<{ ids: Int32Array; pixels: Float32Array; grids: [number, number, number][] }> {
     if (x.images.length && !this.rope) throw new Error(`${this.identity.dir} is a text-only model; the VLA needs a Qwen2.5-VL backbone that sees the camera images`);
     const pre = x.images.length ? preprocessImages(x.images, this.imageOptions) : null;
     const grids = pre?.gridThw ?? [];
     const messages = [{ role: "user", content: [...x.images.map(() => ({ type: "image" as const })), { type: "text" as const, text: x.instruction }] }];
     const enc = await encodeConversation(this.tokenizer, messages, { imageGridThw: grids, spatialMergeSize: this.rope?.spatialMergeSize, addGenerationPrompt: true });
-    const T = enc.inputIds.length;
-    let positions: Int32Array;
-    if (this.rope) positions = ropeIndex(enc.inputIds, grids, this.rope).positionIds;
-    else {
-      positions = new Int32Array(3 * T);
-      for (let a = 0; a < 3; a++) for (let t = 0; t < T; t++) positions[a * T + t] = t;
-    }
-    return { ids: enc.inputIds, pixels: pre?.pixelValues ?? new Float32Array(0), grids, positions };
+    return { ids: enc.inputIds, pixels: pre?.pixelValues ?? new Float32Array(0), grids };
   }
 
   /** Layer-L features of each observation, in order (batched forward passes, no gradients). */
@@ -111,16 +104,19 @@ export class FrozenBackbone {
       const rows = await Promise.all(inputs.slice(s, s + this.batchSize).map((x) => this.encode(x)));
       const B = rows.length;
       const T = Math.max(...rows.map((r) => r.ids.length));
-      const inputIds = new Int32Array(B * T).fill(this.padId);
-      const attentionMask = new Uint8Array(B * T);
-      const positionIds = new Int32Array(3 * B * T);
-      rows.forEach((r, b) => {
-        const n = r.ids.length;
-        inputIds.set(r.ids, b * T);
-        attentionMask.fill(1, b * T, b * T + n);
-        for (let a = 0; a < 3; a++) positionIds.set(r.positions.subarray(a * n, (a + 1) * n), (a * B + b) * T);
+      const padded = rows.map((r) => {
+        const ids = new Int32Array(T).fill(this.padId);
+        ids.set(r.ids);
+        return ids;
       });
-      const batch: TokenBatch = { inputIds, attentionMask, batch: B, seqLen: T, positionIds };
+      const masks = rows.map((r) => new Uint8Array(T).fill(1, 0, r.ids.length));
+      const inputIds = new Int32Array(B * T);
+      const attentionMask = new Uint8Array(B * T);
+      padded.forEach((ids, b) => inputIds.set(ids, b * T));
+      masks.forEach((m, b) => attentionMask.set(m, b * T));
+      // Text models take the default positions (the running count of real tokens).
+      const batch: TokenBatch = { inputIds, attentionMask, batch: B, seqLen: T };
+      if (this.rope) batch.positionIds = ropeIndexBatch(padded, rows.flatMap((r) => r.grids), this.rope, masks).positionIds;
       const pixels = rows.filter((r) => r.pixels.length).map((r) => r.pixels);
       if (pixels.length) {
         batch.pixelValues = concatFloat32(pixels);

@@ -59,12 +59,6 @@ export class FeatureCache {
     return key in this.index.frames;
   }
 
-  tokens(key: string): number {
-    const e = this.index.frames[key];
-    if (!e) throw new Error(`frame ${key} is not in the feature cache ${this.dir}`);
-    return e[1];
-  }
-
   put(key: string, f: VlFeatures): void {
     if (f.data.length !== f.tokens * this.dim) throw new Error(`features of ${key} have ${f.data.length} values, expected ${f.tokens} × ${this.dim}`);
     const bytes = Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength);

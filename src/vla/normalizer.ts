@@ -1,6 +1,7 @@
 // ref: Isaac-GR00T gr00t/data/transform/state_action.py (StateActionTransform: min_max to [-1, 1],
 // a dimension with min = max maps to 0; mean_std) and shared/reference/action-head.md §8 step 6–7, I4.
 // Statistics are computed once over the training frames and saved with the policy.
+import { vectorStats as rowStats } from "../data/lerobot/stats.js";
 
 export type NormalizationMode = "min_max" | "mean_std";
 
@@ -19,26 +20,12 @@ export interface NormalizationStats {
   binaryGripper: { index: number; low: number; high: number } | null;
 }
 
-/** Per-dimension min/max/mean/std over `rows` vectors of width `dim`. */
+/** Per-dimension min/max/mean/std (population) over the rows of a [rows × dim] array. */
 export function vectorStats(values: ArrayLike<number>, dim: number): VectorStats {
   const n = Math.floor(values.length / dim);
   if (n === 0) throw new Error("no frames to compute normalisation statistics from");
-  const min = new Array<number>(dim).fill(Infinity);
-  const max = new Array<number>(dim).fill(-Infinity);
-  const sum = new Array<number>(dim).fill(0);
-  const sq = new Array<number>(dim).fill(0);
-  for (let r = 0; r < n; r++) {
-    for (let k = 0; k < dim; k++) {
-      const x = values[r * dim + k];
-      if (x < min[k]) min[k] = x;
-      if (x > max[k]) max[k] = x;
-      sum[k] += x;
-      sq[k] += x * x;
-    }
-  }
-  const mean = sum.map((s) => s / n);
-  const std = sq.map((s, k) => Math.sqrt(Math.max(0, s / n - mean[k] ** 2)));
-  return { min, max, mean, std };
+  const s = rowStats(values, n, dim);
+  return { min: s.min as number[], max: s.max as number[], mean: s.mean as number[], std: s.std as number[] };
 }
 
 /** The last action dimension, when it only ever takes two values (an open/close gripper command). */

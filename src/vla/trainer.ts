@@ -4,13 +4,12 @@
 // seed and step, so a resumed run draws the same batches), takes one native AdamW step with the
 // reference's cosine-with-warmup schedule, and logs to metrics.jsonl. Checkpoints hold the head,
 // its optimizer state and the trainer state; the final policy folder is `<out>/policy`.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { readHfConfig } from "../model/checkpoint.js";
 import type { ActionHeadHandle, Device, NativeCore } from "../native/contract.js";
-import { CheckpointStore, OPTIMIZER_STATE_FILE, type TrainerState } from "../train/checkpoint-store.js";
-import { configDigest } from "../train/config-digest.js";
+import { OPTIMIZER_STATE_FILE, openRunState, type TrainerState } from "../train/checkpoint-store.js";
 import { lrSchedule } from "../train/lr-schedule.js";
-import { MetricsLog } from "../train/metrics-log.js";
 import { short, StageProgress } from "../train/progress.js";
 import { resolveDtype } from "../train/sft/trainer.js";
 import { StopSignal } from "../train/stop-signal.js";
@@ -69,25 +68,18 @@ export async function runVlaTrain(core: NativeCore, config: VlaTrainConfig, opts
   if (!existsSync(join(config.backbone, "config.json"))) throw new Error(`--backbone ${config.backbone} has no config.json: it must be a Hugging Face checkpoint folder`);
   const device = config.device as Device;
   const dtype = resolveDtype(config.dtype, config.device);
-  const backboneConfig = JSON.parse(readFileSync(join(config.backbone, "config.json"), "utf8")) as { num_hidden_layers?: number; text_config?: { num_hidden_layers?: number } };
-  const numLayers = backboneConfig.text_config?.num_hidden_layers ?? backboneConfig.num_hidden_layers ?? 0;
+  const { numHiddenLayers: numLayers, hiddenSize: dim } = readHfConfig(config.backbone).text;
   const layer = config.layer > 0 ? config.layer : defaultLayer(numLayers);
-  const store = new CheckpointStore(config.out, config.keepCheckpoints);
-  const metrics = new MetricsLog(join(config.out, "metrics.jsonl"));
-  const digest = configDigest(config, DIGEST_IGNORES);
-  const latest = opts.resume ? store.latest() : null;
-  if (latest && latest.state.configDigest !== digest) {
-    throw new Error(`cannot resume ${latest.dir}: it was written with other settings (digest ${latest.state.configDigest}, now ${digest}); use the same config or a new --out`);
-  }
+  const { store, metrics, digest, latest } = openRunState(config, DIGEST_IGNORES, opts.resume);
 
   // Features: the backbone opens only when a frame is missing from the cache.
   let backbone: FrozenBackbone | null = null;
   const openBackbone = async () => (backbone ??= await FrozenBackbone.open(core, { dir: config.backbone, layer, normHidden: config.normHidden, device, dtype }));
   // The cache is reused only for the same weights (file size and modification time), layer and norm.
   const weightsFile = ["model.safetensors", "model.safetensors.index.json"].map((f) => join(config.backbone, f)).find(existsSync);
-  const stamp = weightsFile ? `${statSync(weightsFile).size}:${statSync(weightsFile).mtimeMs}` : "";
+  const st = weightsFile ? statSync(weightsFile) : null;
+  const stamp = st ? `${st.size}:${st.mtimeMs}` : "";
   const identity = JSON.stringify({ backbone: resolve(config.backbone), weights: stamp, layer, normHidden: config.normHidden, dtype });
-  const dim = (backboneConfig.text_config as { hidden_size?: number } | undefined)?.hidden_size ?? (backboneConfig as { hidden_size?: number }).hidden_size ?? 0;
   const cache = config.cacheFeatures ? new FeatureCache(join(config.out, "feature-cache"), identity, dim) : null;
   const tf = performance.now();
   const fbar = new StageProgress(`${stage} ${cache ? "features" : "episodes"}`, 0, 0, ["frames"], opts.progress);

@@ -228,4 +228,23 @@ Napi::Array shape_array(Napi::Env env, c10::IntArrayRef shape) {
   return a;
 }
 
+Napi::Object save_result_js(Napi::Env env, const safetensors::SaveResult& r) {
+  auto o = Napi::Object::New(env);
+  auto map = Napi::Object::New(env);
+  for (const auto& [name, file] : r.weight_map) map.Set(name, file);
+  auto files = Napi::Array::New(env, r.files.size());
+  for (size_t i = 0; i < r.files.size(); ++i) files.Set(static_cast<uint32_t>(i), r.files[i]);
+  o.Set("weightMap", map);
+  o.Set("files", files);
+  o.Set("totalBytes", Napi::Number::New(env, static_cast<double>(r.total_bytes)));
+  return o;
+}
+
+Napi::Object optimizer_state_js(Napi::Env env, int64_t parameters, int64_t step) {
+  auto o = Napi::Object::New(env);
+  o.Set("parameters", Napi::Number::New(env, static_cast<double>(parameters)));
+  o.Set("step", Napi::Number::New(env, static_cast<double>(step)));
+  return o;
+}
+
 }  // namespace roboalign::addon

@@ -41,5 +41,9 @@ std::optional<VisionSpec> vision_spec(const Napi::Object& o);
 
 Napi::Float32Array float32_array(Napi::Env env, const torch::Tensor& t);  // copies a float32 CPU tensor
 Napi::Array shape_array(Napi::Env env, c10::IntArrayRef shape);
+// {weightMap, files, totalBytes} of a safetensors save (SaveResult in the contract).
+Napi::Object save_result_js(Napi::Env env, const safetensors::SaveResult& r);
+// {parameters, step} of an optimizer-state file (OptimizerStateInfo in the contract).
+Napi::Object optimizer_state_js(Napi::Env env, int64_t parameters, int64_t step);
 
 }  // namespace roboalign::addon

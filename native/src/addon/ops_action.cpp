@@ -228,17 +228,7 @@ Napi::Value save_head(const Napi::CallbackInfo& info) {
     return Job<SaveOut>::submit(
         env, AddonState::of(env).executors.for_device(slot.executor_key), "saveActionHead",
         [=] { return SaveOut{gr00t::save_action_expert(*e, dir, dtype)}; },
-        [](Napi::Env env, SaveOut& out) -> Napi::Value {
-          auto o = Napi::Object::New(env);
-          auto map = Napi::Object::New(env);
-          for (const auto& [name, file] : out.result.weight_map) map.Set(name, file);
-          auto files = Napi::Array::New(env, out.result.files.size());
-          for (size_t i = 0; i < out.result.files.size(); ++i) files.Set(static_cast<uint32_t>(i), out.result.files[i]);
-          o.Set("weightMap", map);
-          o.Set("files", files);
-          o.Set("totalBytes", Napi::Number::New(env, static_cast<double>(out.result.total_bytes)));
-          return o;
-        });
+        [](Napi::Env env, SaveOut& out) -> Napi::Value { return save_result_js(env, out.result); });
   });
 }
 
@@ -323,12 +313,7 @@ Napi::Value optimizer_state_op(const Napi::CallbackInfo& info, bool save) {
           return save ? train::save_adamw_state(e->optimizer.get(), e->trainable, e->trainable_names, path)
                       : train::load_adamw_state(e->optimizer.get(), e->trainable, e->trainable_names, path);
         },
-        [](Napi::Env env, train::OptimizerStateInfo& r) -> Napi::Value {
-          auto o = Napi::Object::New(env);
-          o.Set("parameters", Napi::Number::New(env, static_cast<double>(r.parameters)));
-          o.Set("step", Napi::Number::New(env, static_cast<double>(r.step)));
-          return o;
-        });
+        [](Napi::Env env, train::OptimizerStateInfo& r) -> Napi::Value { return optimizer_state_js(env, r.parameters, r.step); });
   });
 }
 

@@ -112,17 +112,7 @@ Napi::Value save(const Napi::CallbackInfo& info) {
     return Job<SaveOut>::submit(
         env, AddonState::of(env).executors.for_device(slot.executor_key), "save",
         [=] { return SaveOut{save_text_model(*m, dir, dtype, max_shard)}; },
-        [](Napi::Env env, SaveOut& out) -> Napi::Value {
-          auto o = Napi::Object::New(env);
-          auto map = Napi::Object::New(env);
-          for (const auto& [name, file] : out.result.weight_map) map.Set(name, file);
-          auto files = Napi::Array::New(env, out.result.files.size());
-          for (size_t i = 0; i < out.result.files.size(); ++i) files.Set(static_cast<uint32_t>(i), out.result.files[i]);
-          o.Set("weightMap", map);
-          o.Set("files", files);
-          o.Set("totalBytes", Napi::Number::New(env, static_cast<double>(out.result.total_bytes)));
-          return o;
-        });
+        [](Napi::Env env, SaveOut& out) -> Napi::Value { return save_result_js(env, out.result); });
   });
 }
 

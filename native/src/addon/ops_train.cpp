@@ -106,13 +106,6 @@ Napi::Value gradients_op(const Napi::CallbackInfo& info) {
   });
 }
 
-Napi::Object state_info_js(Napi::Env env, const train::OptimizerStateInfo& s) {
-  auto o = Napi::Object::New(env);
-  o.Set("parameters", Napi::Number::New(env, static_cast<double>(s.parameters)));
-  o.Set("step", Napi::Number::New(env, static_cast<double>(s.step)));
-  return o;
-}
-
 // save (true) or load (false) of the optimizer state at a path.
 Napi::Value optimizer_state_op(const Napi::CallbackInfo& info, bool save) {
   auto env = info.Env();
@@ -125,7 +118,7 @@ Napi::Value optimizer_state_op(const Napi::CallbackInfo& info, bool save) {
     return Job<train::OptimizerStateInfo>::submit(
         env, AddonState::of(env).executors.for_device(slot.executor_key), op,
         [m, path, save] { return save ? train::save_optimizer_state(*m, path) : train::load_optimizer_state(*m, path); },
-        [](Napi::Env env, train::OptimizerStateInfo& r) -> Napi::Value { return state_info_js(env, r); });
+        [](Napi::Env env, train::OptimizerStateInfo& r) -> Napi::Value { return optimizer_state_js(env, r.parameters, r.step); });
   });
 }
 

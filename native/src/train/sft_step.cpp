@@ -64,17 +64,9 @@ SftStepResult sft_step(TextModel& m, const std::vector<TokenBatch>& micro_batche
   m.optimizer->zero_grad(/*set_to_none=*/true);
   SftStepResult r;
   r.loss = accumulate(m, micro_batches, &r.tokens);
-  const double max_norm = m.optim_config.max_grad_norm > 0 ? m.optim_config.max_grad_norm
-                                                            : std::numeric_limits<double>::infinity();
-  r.grad_norm = torch::nn::utils::clip_grad_norm_(m.trainable, max_norm);
-  if (!std::isfinite(r.loss) || !std::isfinite(r.grad_norm)) {
-    m.optimizer->zero_grad(true);  // skip the step: a non-finite update would corrupt the weights
-    return r;
-  }
-  for (auto& group : m.optimizer->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-  m.optimizer->step();
-  m.optimizer->zero_grad(true);
-  r.applied = true;
+  const auto step = clip_and_step(*m.optimizer, m.trainable, m.optim_config.max_grad_norm, r.loss, lr);
+  r.grad_norm = step.grad_norm;
+  r.applied = step.applied;
   return r;
 }
 

@@ -12,10 +12,8 @@ import type { RewardFunction, RewardScore } from "../../rl/reward/context.js";
 import { createReward } from "../../rl/reward/registry.js";
 import { TokenByteTable } from "../../rl/reward/token-bytes.js";
 import { rng } from "../../util/random.js";
-import { CheckpointStore, OPTIMIZER_STATE_FILE } from "../checkpoint-store.js";
-import { configDigest } from "../config-digest.js";
+import { OPTIMIZER_STATE_FILE, openRunState } from "../checkpoint-store.js";
 import { heldoutRewards, type HeldoutReward } from "../eval/heldout-rewards.js";
-import { MetricsLog } from "../metrics-log.js";
 import { closeWorkspace, openWorkspace, saveWorkspaceModel, type Workspace } from "../model-workspace.js";
 import { short, StageProgress } from "../progress.js";
 import { StopSignal } from "../stop-signal.js";
@@ -75,13 +73,7 @@ export async function runGrpo(core: NativeCore, config: GrpoConfig, makeData: (w
   }
   const t0 = performance.now();
   const stage = "grpo";
-  const store = new CheckpointStore(config.out, config.keepCheckpoints);
-  const metrics = new MetricsLog(join(config.out, "metrics.jsonl"));
-  const digest = configDigest(config, DIGEST_IGNORES);
-  const latest = opts.resume ? store.latest() : null;
-  if (latest && latest.state.configDigest !== digest) {
-    throw new Error(`cannot resume ${latest.dir}: it was written with other settings (digest ${latest.state.configDigest}, now ${digest}); use the same config or a new --out`);
-  }
+  const { store, metrics, digest, latest } = openRunState(config, DIGEST_IGNORES, opts.resume);
   const device = config.device as Device;
   const dtype = resolveDtype(config.dtype, config.device);
   const ws: Workspace = await openWorkspace(core, { model: latest ? join(latest.dir, "model") : config.model, tokenizer: "", fast: "", device, dtype, seed: config.seed });

@@ -7,11 +7,9 @@ import { join } from "node:path";
 import type { SampleTensors, TrainingSample } from "../../data/mixture/tensorize.js";
 import { MixtureSchedule } from "../../data/mixture/schedule.js";
 import type { Device, DType, NativeCore } from "../../native/contract.js";
-import { CheckpointStore, OPTIMIZER_STATE_FILE, type TrainerState } from "../checkpoint-store.js";
-import { configDigest } from "../config-digest.js";
+import { OPTIMIZER_STATE_FILE, openRunState, type TrainerState } from "../checkpoint-store.js";
 import { fastTokenAccuracy, type FastTokenAccuracy } from "../eval/fast-token-accuracy.js";
 import { lrSchedule, type ScheduleName } from "../lr-schedule.js";
-import { MetricsLog } from "../metrics-log.js";
 import { closeWorkspace, openWorkspace, saveWorkspaceModel, type Workspace } from "../model-workspace.js";
 import { short, StageProgress } from "../progress.js";
 import { packStep, tensorizeForWorkspace, type PackedStep } from "../sample-tensors.js";
@@ -72,13 +70,7 @@ export async function runSft(core: NativeCore, config: SftConfig, makeData: (ws:
   const stage = opts.stage ?? "sft";
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const t0 = performance.now();
-  const store = new CheckpointStore(config.out, config.keepCheckpoints);
-  const metrics = new MetricsLog(join(config.out, "metrics.jsonl"));
-  const digest = configDigest(config, DIGEST_IGNORES);
-  const latest = opts.resume ? store.latest() : null;
-  if (latest && latest.state.configDigest !== digest) {
-    throw new Error(`cannot resume ${latest.dir}: it was written with other settings (digest ${latest.state.configDigest}, now ${digest}); use the same config or a new --out`);
-  }
+  const { store, metrics, digest, latest } = openRunState(config, DIGEST_IGNORES, opts.resume);
   const device = config.device as Device;
   const dtype = resolveDtype(config.dtype, config.device);
   const ws: Workspace = await openWorkspace(core, latest

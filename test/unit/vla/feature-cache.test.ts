@@ -24,7 +24,7 @@ describe("vla feature cache", () => {
     const again = new FeatureCache(dir, "backbone-A", 4);
     expect(again.size).toBe(2);
     expect(again.get("ep0@0")).toEqual(feats(3, 4, 1));
-    expect(again.tokens("ep0@2")).toBe(5);
+    expect(again.get("ep0@2").tokens).toBe(5);
     again.put("ep1@0", feats(2, 4, -7));
     expect(again.get("ep0@2").data).toEqual(feats(5, 4, 100).data);
     again.close();

@@ -122,15 +122,7 @@ std::pair<int64_t, int64_t> configure_optimizer(ActionExpert& e, const Optimizer
     (no_wd ? no_decay : decay).push_back(t);
   }
   check(!e.trainable.empty(), ErrorCode::InvalidArgument, "every parameter is frozen: nothing to train (check the freeze patterns)");
-  auto options = torch::optim::AdamWOptions(config.lr).betas({config.beta1, config.beta2}).eps(config.eps).weight_decay(config.weight_decay);
-  std::vector<torch::optim::OptimizerParamGroup> groups;
-  if (!decay.empty()) groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(options));
-  if (!no_decay.empty()) {
-    auto nd = options;
-    nd.weight_decay(0.0);
-    groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(nd));
-  }
-  e.optimizer = std::make_unique<torch::optim::AdamW>(groups, options);
+  e.optimizer = train::make_adamw(decay, no_decay, config);
   e.optim_config = config;
   return {trainable, frozen};
 }

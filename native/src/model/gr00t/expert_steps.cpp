@@ -9,6 +9,7 @@
 #include "compat/torch_compat.h"
 #include "model/gr00t/flow_matching.h"
 #include "runtime/errors.h"
+#include "train/optimizer.h"
 
 namespace roboalign::gr00t {
 
@@ -102,16 +103,9 @@ TrainStepResult train_step(ActionExpert& e, const ActionBatch& b, double lr, uin
   out.loss.backward();
   TrainStepResult r;
   r.loss = out.loss.item<double>();
-  const double max_norm = e.optim_config.max_grad_norm > 0 ? e.optim_config.max_grad_norm : std::numeric_limits<double>::infinity();
-  r.grad_norm = torch::nn::utils::clip_grad_norm_(e.trainable, max_norm);
-  if (!std::isfinite(r.loss) || !std::isfinite(r.grad_norm)) {
-    e.optimizer->zero_grad(true);  // skip: a non-finite update would corrupt the weights
-    return r;
-  }
-  for (auto& group : e.optimizer->param_groups()) static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
-  e.optimizer->step();
-  e.optimizer->zero_grad(true);
-  r.applied = true;
+  const auto step = train::clip_and_step(*e.optimizer, e.trainable, e.optim_config.max_grad_norm, r.loss, lr);
+  r.grad_norm = step.grad_norm;
+  r.applied = step.applied;
   return r;
 }
 

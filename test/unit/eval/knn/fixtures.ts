@@ -1,17 +1,7 @@
 // Shared fixtures of the k-NN probe tests: a seeded PRNG and one smooth robot-state curve replayed at
 // different speeds (the same demonstration, faster or slower, with a different time profile).
 
-/** mulberry32: small, seeded, good enough for test data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng } from "../../../../src/util/random.js";
 
 export const CURVE_DIM = 3;
 
