@@ -10,6 +10,16 @@ type Phase = "above" | "descend" | "close" | "lift" | "carry" | "lower" | "open"
 
 const SAFE_Z = 0.17; // carry height above the table for the ee site
 const DOWN = [1, 0, 0, 0, -1, 0, 0, 0, -1]; // hand z pointing down, x along world x
+const CLEAR_Z = 0.11; // ee height whose fingertips clear every rim and a carried-over block
+const FINGER_REACH = 0.052; // open finger pad's outer face from the grasp centre, along the finger axis
+const MAX_ATTEMPTS = 3; // grasps tried before the op is given up
+/** Drop spots inside a basket (offsets from its centre): the corners leave room to pick each block out again. */
+const BASKET_SPOTS = [
+  [-0.024, -0.024],
+  [-0.024, 0.024],
+  [0.024, 0.024],
+  [0.024, -0.024],
+] as const;
 
 /** State machine over a list of ops; call `act(env)` once per policy step. */
 export class ScriptedExpert {
@@ -18,6 +28,9 @@ export class ScriptedExpert {
   private phaseSteps = 0;
   private yaw = 0;
   private carryZ = SAFE_Z;
+  private spot: readonly number[] = [0, 0];
+  private attempts = 0;
+  private pickZ = 0;
 
   constructor(private readonly plan: readonly PlanOp[]) {
     if (plan.length === 0) throw new Error("expert plan is empty; give the task at least one PlanOp");
@@ -38,8 +51,8 @@ export class ScriptedExpert {
     if (this.finished) return a;
     const op = this.plan[this.opIndex];
     const ee = env.eePos();
-    const obj = env.bodyPos(op.obj);
-    const graspZ = obj[2] + GEOM.blockHalf + 0.004;
+    const obj = blockCentre(env, op.obj);
+    const graspZ = obj[2] + 0.004;
     let goal = ee;
     let closed = false;
     let next = false;
@@ -47,23 +60,27 @@ export class ScriptedExpert {
     const near = (g: number[], tol: number) => Math.hypot(g[0] - ee[0], g[1] - ee[1], g[2] - ee[2]) < tol;
     switch (this.phase) {
       case "above": {
-        // grasp yaw: the block's yaw modulo 90° nearest the current hand yaw
-        const cur = yawOf(env.eeMat());
-        const by = yawOf(env.bodyMat(op.obj));
-        const k = Math.round((cur - by) / (Math.PI / 2));
-        this.yaw = by + k * (Math.PI / 2);
         goal = [obj[0], obj[1], Math.max(graspZ + 0.08, Math.min(SAFE_Z, ee[2]))];
-        next = near(goal, 0.012) && Math.abs(rotErrNorm(env, this.yaw)) < 0.08;
+        // a hand still low (a chain's previous subtask ended inside a container) rises before moving or turning,
+        // so its fingers neither drag the container along nor swing into a neighbour
+        const rise = ee[2] < CLEAR_Z && Math.hypot(goal[0] - ee[0], goal[1] - ee[1]) > 0.03;
+        if (rise) goal = [ee[0], ee[1], Math.max(goal[2], CLEAR_Z + 0.01)];
+        this.yaw = rise ? yawOf(env.eeMat()) : graspYaw(env, op.obj, this.attempts);
+        next = !rise && near(goal, 0.012) && Math.abs(rotErrNorm(env, this.yaw)) < 0.08;
         break;
       }
-      case "descend":
-        goal = [obj[0], obj[1], graspZ];
+      case "descend": {
+        // the last 4 cm wait for the hand to be over the block, so a finger does not land on its edge
+        const off = Math.hypot(obj[0] - ee[0], obj[1] - ee[1]);
+        goal = [obj[0], obj[1], off > 0.005 ? Math.max(graspZ, Math.min(ee[2], graspZ + 0.04)) : graspZ];
         next = Math.abs(ee[2] - graspZ) < 0.006 || this.phaseSteps > 30;
         break;
+      }
       case "close":
         goal = [ee[0], ee[1], ee[2]];
         closed = true;
         next = this.phaseSteps >= 6;
+        if (next) this.pickZ = obj[2];
         break;
       case "lift":
         closed = true;
@@ -76,14 +93,27 @@ export class ScriptedExpert {
           this.carryZ = Math.max(SAFE_Z, t[2] + rimHeight(tk) + 2 * GEOM.blockHalf + 0.06);
           goal = [ee[0], ee[1], this.carryZ];
           next = ee[2] > this.carryZ - 0.03;
+          if (next) ({ spot: this.spot, yaw: this.yaw } = dropPose(env, op.obj, op.target, this.yaw));
+        }
+        if (next && obj[2] < this.pickZ + 0.03 && this.attempts + 1 < MAX_ATTEMPTS) {
+          // the block stayed behind (a finger landed on a neighbour or a wall): open and grasp again
+          this.retry();
+          next = false;
         }
         break;
       case "carry": {
         closed = true;
         if (op.op !== "place") break;
         const t = env.bodyPos(op.target);
-        goal = [t[0], t[1], this.carryZ];
+        goal = [t[0] + this.spot[0], t[1] + this.spot[1], this.carryZ];
         next = Math.hypot(goal[0] - ee[0], goal[1] - ee[1]) < 0.01;
+        // dropped on the way (slipped out of a poor grasp): go back for it
+        if (Math.hypot(obj[0] - ee[0], obj[1] - ee[1], obj[2] - ee[2]) > 0.05 && this.attempts + 1 < MAX_ATTEMPTS) {
+          this.retry();
+          next = false;
+          goal = [ee[0], ee[1], ee[2]];
+          closed = false;
+        }
         break;
       }
       case "lower": {
@@ -92,7 +122,7 @@ export class ScriptedExpert {
         const t = env.bodyPos(op.target);
         const tk = env.task?.objects.find((o) => o.name === op.target)?.kind ?? "plate";
         const z = t[2] + supportHeight(tk) + GEOM.blockHalf + 0.004 + 0.012;
-        goal = [t[0], t[1], z];
+        goal = [t[0] + this.spot[0], t[1] + this.spot[1], z];
         next = Math.abs(ee[2] - z) < 0.008 || this.phaseSteps > 40;
         break;
       }
@@ -117,6 +147,12 @@ export class ScriptedExpert {
     return a;
   }
 
+  private retry(): void {
+    this.attempts++;
+    this.phase = "above";
+    this.phaseSteps = 0;
+  }
+
   private advance(op: PlanOp): void {
     const order: Phase[] = op.op === "place" ? ["above", "descend", "close", "lift", "carry", "lower", "open", "retreat", "done"] : ["above", "descend", "close", "lift", "hold"];
     const i = order.indexOf(this.phase);
@@ -125,8 +161,83 @@ export class ScriptedExpert {
     if (this.phase === "done") {
       this.opIndex++;
       this.phase = "above";
+      this.attempts = 0;
+      this.spot = [0, 0];
     }
   }
+}
+
+/**
+ * Grasp yaw: the block's yaw modulo 90° nearest the hand's, unless the fingers would land on a neighbour or a
+ * container wall there and the other axis clears more. A retry (`attempt` odd) takes the other axis.
+ */
+function graspYaw(env: RobotEnv, name: string, attempt: number): number {
+  const cur = yawOf(env.eeMat());
+  const by = yawOf(env.bodyMat(name));
+  const k = Math.round((cur - by) / (Math.PI / 2));
+  const near = by + k * (Math.PI / 2);
+  const other = near + (cur >= near ? 1 : -1) * (Math.PI / 2);
+  if (attempt % 2 === 1) return other;
+  const p = env.bodyPos(name);
+  const cNear = clearance(env, name, p, near), cOther = clearance(env, name, p, other);
+  return cNear >= 0.012 || cNear >= cOther ? near : other;
+}
+
+/**
+ * Smallest gap (m) between what the hand puts at (x, y) — a block, and the two open finger pads at `yaw` —
+ * and any other block or container wall. `self` is the carried or grasped block, which is not an obstacle.
+ */
+function clearance(env: RobotEnv, self: string, at: readonly number[], yaw: number): number {
+  // the fingers slide along the hand's y axis, which targetRot(yaw) turns to (sin yaw, -cos yaw)
+  const ax = Math.sin(yaw), ay = -Math.cos(yaw);
+  const points: [number, number, number][] = [
+    [at[0], at[1], GEOM.blockHalf * Math.SQRT2],
+    [at[0] + FINGER_REACH * ax, at[1] + FINGER_REACH * ay, 0],
+    [at[0] - FINGER_REACH * ax, at[1] - FINGER_REACH * ay, 0],
+  ];
+  let gap = Infinity;
+  for (const o of env.task?.objects ?? []) {
+    if (o.name === self) continue;
+    const q = env.bodyPos(o.name);
+    for (const [x, y, r] of points) {
+      const fx = x - q[0], fy = y - q[1];
+      const box = Math.max(Math.abs(fx), Math.abs(fy)), rad = Math.hypot(fx, fy);
+      if (o.kind === "block") gap = Math.min(gap, rad - GEOM.blockHalf * Math.SQRT2 - r);
+      else if (o.kind === "basket" && box < GEOM.basketHalf + 0.01) gap = Math.min(gap, GEOM.basketHalf - 0.004 - box - r);
+      else if (o.kind === "bowl" && rad < GEOM.bowlRadius + 0.01) gap = Math.min(gap, GEOM.bowlRadius - 0.004 - rad - r);
+    }
+  }
+  return gap;
+}
+
+/**
+ * Where in the target to drop (offset from its origin) and the hand yaw to release at. A basket holds several
+ * blocks, so each goes to the corner, and the grasp axis, that leave the most room to the blocks already
+ * there (ties go to the corner nearest the robot); anything else takes the centre at the carried yaw.
+ */
+function dropPose(env: RobotEnv, carried: string, target: string, yaw: number): { spot: readonly number[]; yaw: number } {
+  const kind = env.task?.objects.find((o) => o.name === target)?.kind;
+  if (kind !== "basket") return { spot: [0, 0], yaw };
+  const t = env.bodyPos(target);
+  let best = { spot: BASKET_SPOTS[0] as readonly number[], yaw }, bestScore = -Infinity;
+  for (const s of BASKET_SPOTS) {
+    for (const y of [yaw, yaw + Math.PI / 2]) {
+      const at = [t[0] + s[0], t[1] + s[1]];
+      // clearance first (to the millimetre), then nearness to the robot (it sits at −x)
+      const score = Math.round(Math.min(clearance(env, carried, at, y), 0.05) * 1000) - at[0] - (y === yaw ? 0 : 1e-3);
+      if (score > bestScore) {
+        best = { spot: s, yaw: y };
+        bestScore = score;
+      }
+    }
+  }
+  return best;
+}
+
+/** A block's geometric centre: its origin is the bottom face's centre, which is the top one when it lies flipped. */
+function blockCentre(env: RobotEnv, name: string): number[] {
+  const p = env.bodyPos(name), r = env.bodyMat(name);
+  return [p[0] + GEOM.blockHalf * r[2], p[1] + GEOM.blockHalf * r[5], p[2] + GEOM.blockHalf * r[8]];
 }
 
 function clamp(v: number, lim: number): number {

@@ -112,6 +112,11 @@ describe("tasks and expert", () => {
     const r = rolloutChain(env, c, undefined, { recordImages: false });
     expect(r.completed).toBeGreaterThanOrEqual(1);
   });
+  it("completes chains whose subtasks start among blocks in a basket", () => {
+    // chain 2 takes a block back out of a basket holding two; chain 22 starts a subtask with the hand inside the basket
+    expect(chain(2).subtasks.map((s) => s.language).slice(0, 3)).toEqual(["put the blue block in the basket", "put the red block in the basket", "put the blue block in the bowl"]);
+    for (const seed of [2, 22]) expect(rolloutChain(env, chain(seed), undefined, { recordImages: false }).completed).toBe(5);
+  });
 });
 
 describe("memory", () => {
