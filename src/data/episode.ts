@@ -74,9 +74,9 @@ export interface CameraModel {
   poses: Float64Array;
 }
 
-/** One step of the task's plan (the scripted expert's ops): move `obj` onto/into `target`, or lift it. */
+/** One step of the task's plan (the scripted expert's ops): move `obj` onto/into `target`, lift it, or open/close its drawer. */
 export interface PlanStep {
-  op: "place" | "lift";
+  op: "place" | "lift" | "open" | "close";
   obj: string;
   target?: string;
   /** "on" or "in" for place ops (how the goal predicate relates obj and target). */

@@ -1,11 +1,15 @@
 // Recording scripted-expert episodes of the embedded world into a LeRobot v2 dataset: episode
 // index i runs task i mod 10 from initial state ⌊i / 10⌋, so index ranges are reproducible
 // splits (e.g. initial states 0–39 for training, 45–49 held out). Already written indices are
-// skipped, which makes recording resumable.
+// skipped, which makes recording resumable. With several workers, worker threads run the rollouts
+// (rendering is most of the time) and this thread writes the episodes in index order, so the dataset
+// is the same for any worker count.
+import { Worker } from "node:worker_threads";
 import { LeRobotWriter } from "./lerobot/writer.js";
+import type { FromRecorder, ToRecorder } from "./record-sim-worker.js";
 import { simToEpisode } from "./sim-episode.js";
 import { RobotEnv } from "../sim/robot-env.js";
-import { rollout } from "../sim/rollout.js";
+import { rollout, type Episode as SimEpisode } from "../sim/rollout.js";
 import { suite, type SuiteName } from "../sim/tasks.js";
 
 export interface RecordOptions {
@@ -14,6 +18,8 @@ export interface RecordOptions {
   indices: number[];
   imageSize: number;
   keepFailures?: boolean;
+  /** Worker threads running rollouts; 1 (default) records in this thread. */
+  workers?: number;
   onEpisode?: (progress: { done: number; total: number; written: number; resumed: number; failed: number }) => void;
 }
 
@@ -24,28 +30,99 @@ export interface RecordResult {
 }
 
 export async function recordSimEpisodes(o: RecordOptions): Promise<RecordResult> {
+  const workers = o.workers ?? 1;
+  if (!(Number.isInteger(workers) && workers >= 1)) throw new Error(`workers must be a positive integer, got ${workers}`);
   const tasks = suite(o.suite);
   const writer = LeRobotWriter.open(o.out, { fps: 20, robotType: "roboalign_panda_sim" });
-  const env = await RobotEnv.create({ imageSize: o.imageSize });
   const r: RecordResult = { written: 0, resumed: 0, failed: 0 };
+  let done = 0;
+  const report = () => o.onEpisode?.({ done: ++done, total: o.indices.length, ...r });
+  const keep = async (i: number, ep: SimEpisode) => {
+    if (ep.success || o.keepFailures) {
+      await writer.writeEpisode(i, simToEpisode(ep, `episode_${String(i).padStart(6, "0")}`, o.suite, i));
+      if (ep.success) r.written++;
+    }
+    if (!ep.success) r.failed++;
+    report();
+  };
+  const todo: number[] = [];
+  for (const i of o.indices) {
+    if (writer.has(i)) {
+      r.resumed++;
+      report();
+    } else todo.push(i);
+  }
+  if (todo.length === 0) return r;
+  if (workers > 1 && todo.length > 1) {
+    await recordInWorkers(o, todo, Math.min(workers, todo.length), keep);
+    return r;
+  }
+  const env = await RobotEnv.create({ imageSize: o.imageSize });
   try {
-    for (const [k, i] of o.indices.entries()) {
-      if (writer.has(i)) {
-        r.resumed++;
-      } else {
-        const task = tasks[i % tasks.length];
-        const seed = task.initSeeds[Math.floor(i / tasks.length) % task.initSeeds.length];
-        const ep = rollout(env, task, seed);
-        if (ep.success || o.keepFailures) {
-          await writer.writeEpisode(i, simToEpisode(ep, `episode_${String(i).padStart(6, "0")}`, o.suite, i));
-          if (ep.success) r.written++;
-        }
-        if (!ep.success) r.failed++;
-      }
-      o.onEpisode?.({ done: k + 1, total: o.indices.length, ...r });
+    for (const i of todo) {
+      const task = tasks[i % tasks.length];
+      await keep(i, rollout(env, task, task.initSeeds[Math.floor(i / tasks.length) % task.initSeeds.length]));
     }
   } finally {
     env.dispose();
   }
   return r;
+}
+
+/** The compiled build starts record-sim-worker.js; from TypeScript sources (vitest) a loader goes first. */
+function recorderScript(imageSize: number): { url: URL; workerData: unknown } {
+  const here = import.meta.url;
+  if (here.endsWith(".ts")) return { url: new URL("../eval/closed-loop/ts-worker.mjs", here), workerData: { entry: new URL("./record-sim-worker.ts", here).href, imageSize } };
+  return { url: new URL("./record-sim-worker.js", here), workerData: { imageSize } };
+}
+
+/**
+ * Rollouts on `workers` threads, each sent the next index as it finishes one; episodes that arrive out
+ * of order wait until every lower index is written (at most one per worker waits).
+ */
+async function recordInWorkers(o: RecordOptions, todo: number[], workers: number, keep: (i: number, ep: SimEpisode) => Promise<void>): Promise<void> {
+  const arrived = new Map<number, SimEpisode>();
+  let nextJob = 0;
+  let nextWrite = 0;
+  let writing = Promise.resolve();
+  let failure: Error | undefined;
+  const drain = async () => {
+    while (nextWrite < todo.length && arrived.has(todo[nextWrite])) {
+      const i = todo[nextWrite++];
+      const ep = arrived.get(i)!;
+      arrived.delete(i);
+      await keep(i, ep);
+    }
+  };
+  const threads = Array.from({ length: workers }, (_, k) => {
+    const s = recorderScript(o.imageSize);
+    const w = new Worker(s.url, { workerData: s.workerData, name: `roboalign-record-${k}` });
+    return new Promise<void>((resolve, reject) => {
+      const send = () => {
+        if (failure || nextJob >= todo.length) w.postMessage({ type: "close" } satisfies ToRecorder);
+        else w.postMessage({ type: "job", suite: o.suite, index: todo[nextJob++] } satisfies ToRecorder);
+      };
+      w.on("message", (m: FromRecorder) => {
+        if (m.type === "episode") {
+          arrived.set(m.index, m.episode);
+          writing = writing.then(drain).catch((e: unknown) => {
+            failure ??= e instanceof Error ? e : new Error(String(e));
+          });
+          send();
+        } else if (m.type === "error") {
+          failure ??= Object.assign(new Error(`recording worker ${k}: ${m.message}`), { stack: m.stack });
+          w.postMessage({ type: "close" } satisfies ToRecorder);
+        } else resolve();
+      });
+      w.on("error", (e) => reject(new Error(`recording worker ${k} crashed: ${e.message}`)));
+      w.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`recording worker ${k} exited with code ${code}`))));
+      send();
+    });
+  });
+  try {
+    await Promise.all(threads);
+  } finally {
+    await writing;
+  }
+  if (failure) throw failure;
 }

@@ -1,11 +1,17 @@
 // Scripted privileged expert (approach, descend, close, lift, carry, lower, release, retreat); follows shared/reference/simulation.md §3.5.
 import { matMul, rotError, yawOf } from "./math.js";
 import { POS_SCALE, ROT_SCALE, type RobotEnv } from "./robot-env.js";
+import { DRAWER_CLOSED, DRAWER_OPEN, drawerJoint } from "./predicates.js";
 import { GEOM, rimHeight, supportHeight } from "./scene.js";
 
-/** One scripted sub-skill. `place` picks `obj` and puts it on/in `target`; `lift` picks it up and holds it. */
-export type PlanOp = { op: "place"; obj: string; target: string } | { op: "lift"; obj: string };
+/**
+ * One scripted sub-skill. `place` picks `obj` and puts it on/in `target`; `lift` picks it up and holds it;
+ * `open` / `close` pull out / push in the drawer of the cabinet `obj`.
+ */
+export type PlanOp = { op: "place"; obj: string; target: string } | { op: "lift"; obj: string } | { op: "open" | "close"; obj: string };
 
+type BlockOp = Exclude<PlanOp, { op: "open" | "close" }>;
+const isBlockOp = (op: PlanOp): op is BlockOp => op.op === "place" || op.op === "lift";
 type Phase = "above" | "descend" | "close" | "lift" | "carry" | "lower" | "open" | "retreat" | "hold" | "done";
 
 const SAFE_Z = 0.17; // carry height above the table for the ee site
@@ -30,6 +36,7 @@ export class ScriptedExpert {
   private carryZ = SAFE_Z;
   private spot: readonly number[] = [0, 0];
   private attempts = 0;
+  private failedYaw: number | undefined;
   private pickZ = 0;
 
   constructor(private readonly plan: readonly PlanOp[]) {
@@ -49,7 +56,9 @@ export class ScriptedExpert {
     const a = new Float64Array(7);
     a[6] = -1;
     if (this.finished) return a;
-    const op = this.plan[this.opIndex];
+    const planned = this.plan[this.opIndex];
+    if (!isBlockOp(planned)) return this.drawerAct(env, planned.obj, planned.op);
+    const op = planned;
     const ee = env.eePos();
     const obj = blockCentre(env, op.obj);
     const graspZ = obj[2] + 0.004;
@@ -65,7 +74,7 @@ export class ScriptedExpert {
         // so its fingers neither drag the container along nor swing into a neighbour
         const rise = ee[2] < CLEAR_Z && Math.hypot(goal[0] - ee[0], goal[1] - ee[1]) > 0.03;
         if (rise) goal = [ee[0], ee[1], Math.max(goal[2], CLEAR_Z + 0.01)];
-        this.yaw = rise ? yawOf(env.eeMat()) : graspYaw(env, op.obj, this.attempts);
+        this.yaw = rise ? yawOf(env.eeMat()) : graspYaw(env, op.obj, this.failedYaw);
         next = !rise && near(goal, 0.012) && Math.abs(rotErrNorm(env, this.yaw)) < 0.08;
         break;
       }
@@ -139,21 +148,95 @@ export class ScriptedExpert {
         goal = [ee[0], ee[1], SAFE_Z];
         break;
     }
-    for (let k = 0; k < 3; k++) a[k] = clamp((goal[k] - ee[k]) / POS_SCALE, 1);
+    this.command(env, a, goal, closed, 1);
+    if (next || this.phaseSteps > 60) this.advance(op);
+    return a;
+  }
+
+  /** Fill `a` with the delta toward `goal` (each axis capped at `speed`), the hand yaw and the gripper. */
+  private command(env: RobotEnv, a: Float64Array, goal: readonly number[], closed: boolean, speed: number): void {
+    const ee = env.eePos();
+    for (let k = 0; k < 3; k++) a[k] = clamp((goal[k] - ee[k]) / POS_SCALE, speed);
     const er = rotError(targetRot(this.yaw), env.eeMat());
     for (let k = 0; k < 3; k++) a[3 + k] = clamp((er[k] / ROT_SCALE) * 0.8, 1);
     a[6] = closed ? 1 : -1;
-    if (next || this.phaseSteps > 60) this.advance(op);
+  }
+
+  /**
+   * Drawer skill with closed fingers: over the gap between handle bar and drawer face (open) or in front of
+   * the bar (close), down to bar height, slide along the cabinet's depth axis until the drawer is out / in,
+   * then up. The hand keeps its yaw aligned with the cabinet, so the closed pads are thin along the pull.
+   */
+  private drawerAct(env: RobotEnv, cab: string, op: "open" | "close"): Float64Array {
+    const a = new Float64Array(7);
+    const ee = env.eePos();
+    const q = env.jointPos(drawerJoint(cab));
+    const c = env.bodyPos(cab), r = env.bodyMat(cab);
+    const ax = [r[0], r[3]]; // the cabinet's +x (depth) axis in the world; the drawer comes out along −x
+    // hand x along the cabinet's depth axis, so the closed pads (2.2 cm along the hand's x) fit the 3.3 cm gap
+    // and the long hand stays clear of the carcass; the pads are symmetric, so either way round, whichever is nearer
+    const cur = yawOf(env.eeMat());
+    this.yaw = yawOf(r) + Math.PI * Math.round((cur - yawOf(r)) / Math.PI);
+    const [hx] = GEOM.cabinetHalf;
+    const barX = -hx - GEOM.handleStandoff; // bar centre along the cabinet's x, drawer closed
+    const contactX = op === "open" ? barX + (GEOM.handleStandoff - GEOM.handleRadius) / 2 : barX - GEOM.handleRadius - 0.016;
+    const at = (along: number, z: number) => [c[0] + along * ax[0], c[1] + along * ax[1], z];
+    const barZ = c[2] + GEOM.handleHeight - 0.005;
+    const done = op === "open" ? q >= DRAWER_OPEN + 0.02 : q <= DRAWER_CLOSED / 2;
+    let goal: number[] = ee;
+    let next = false;
+    let speed = 1;
+    this.phaseSteps++;
+    const hook = at(contactX - q, barZ);
+    switch (this.phase) {
+      case "above": {
+        const over = [hook[0], hook[1], Math.max(CLEAR_Z, barZ + 0.06)];
+        const rise = ee[2] < CLEAR_Z - 0.01 && Math.hypot(over[0] - ee[0], over[1] - ee[1]) > 0.03;
+        goal = rise ? [ee[0], ee[1], over[2]] : over;
+        next = !rise && Math.hypot(over[0] - ee[0], over[1] - ee[1], over[2] - ee[2]) < 0.01 && rotErrNorm(env, this.yaw) < 0.08;
+        break;
+      }
+      case "descend":
+        goal = hook;
+        next = Math.abs(ee[2] - barZ) < 0.006 || this.phaseSteps > 30;
+        break;
+      case "carry": {
+        // lead the hand 3 cm past the drawer's current position, slowly, so the bar is dragged, not struck
+        goal = at(contactX - q + (op === "open" ? -0.03 : 0.03), barZ);
+        speed = 0.4;
+        next = done;
+        break;
+      }
+      case "retreat": {
+        // back off the bar along the pull before rising, so the fingers do not drag it up
+        const off = op === "open" ? 0.012 : -0.012;
+        goal = this.phaseSteps < 4 ? at(contactX - q + off, barZ) : [ee[0], ee[1], SAFE_Z];
+        next = ee[2] > SAFE_Z - 0.03;
+        break;
+      }
+    }
+    // fingers close once the hand is up and away, so they do not take along a block just released below them
+    this.command(env, a, goal, !(this.phase === "above" && ee[2] < CLEAR_Z - 0.01), speed);
+    if (next || this.phaseSteps > 80) {
+      const order: Phase[] = ["above", "descend", "carry", "retreat", "done"];
+      this.phase = order[order.indexOf(this.phase) + 1];
+      this.phaseSteps = 0;
+      if (this.phase === "done") {
+        this.opIndex++;
+        this.phase = "above";
+      }
+    }
     return a;
   }
 
   private retry(): void {
     this.attempts++;
+    this.failedYaw = this.attempts % 2 === 1 ? this.yaw : undefined;
     this.phase = "above";
     this.phaseSteps = 0;
   }
 
-  private advance(op: PlanOp): void {
+  private advance(op: BlockOp): void {
     const order: Phase[] = op.op === "place" ? ["above", "descend", "close", "lift", "carry", "lower", "open", "retreat", "done"] : ["above", "descend", "close", "lift", "hold"];
     const i = order.indexOf(this.phase);
     this.phase = order[Math.min(order.length - 1, i + 1)];
@@ -162,6 +245,7 @@ export class ScriptedExpert {
       this.opIndex++;
       this.phase = "above";
       this.attempts = 0;
+      this.failedYaw = undefined;
       this.spot = [0, 0];
     }
   }
@@ -169,15 +253,19 @@ export class ScriptedExpert {
 
 /**
  * Grasp yaw: the block's yaw modulo 90° nearest the hand's, unless the fingers would land on a neighbour or a
- * container wall there and the other axis clears more. A retry (`attempt` odd) takes the other axis.
+ * container wall there and the other axis clears more.
  */
-function graspYaw(env: RobotEnv, name: string, attempt: number): number {
+function graspYaw(env: RobotEnv, name: string, failed: number | undefined): number {
   const cur = yawOf(env.eeMat());
   const by = yawOf(env.bodyMat(name));
-  const k = Math.round((cur - by) / (Math.PI / 2));
-  const near = by + k * (Math.PI / 2);
-  const other = near + (cur >= near ? 1 : -1) * (Math.PI / 2);
-  if (attempt % 2 === 1) return other;
+  // the two finger axes, each as the yaw nearest the hand's (the pads are symmetric under a half turn)
+  const nearest = (axis: number) => axis + Math.PI * Math.round((cur - axis) / Math.PI);
+  const [near, other] = [nearest(by), nearest(by + Math.PI / 2)].sort((a, b) => Math.abs(a - cur) - Math.abs(b - cur));
+  if (failed !== undefined) {
+    // a retry takes the axis farther from the one that failed
+    const off = (a: number) => Math.abs(Math.sin(a - failed));
+    return off(near) >= off(other) ? near : other;
+  }
   const p = env.bodyPos(name);
   const cNear = clearance(env, name, p, near), cOther = clearance(env, name, p, other);
   return cNear >= 0.012 || cNear >= cOther ? near : other;
@@ -205,9 +293,21 @@ function clearance(env: RobotEnv, self: string, at: readonly number[], yaw: numb
       if (o.kind === "block") gap = Math.min(gap, rad - GEOM.blockHalf * Math.SQRT2 - r);
       else if (o.kind === "basket" && box < GEOM.basketHalf + 0.01) gap = Math.min(gap, GEOM.basketHalf - 0.004 - box - r);
       else if (o.kind === "bowl" && rad < GEOM.bowlRadius + 0.01) gap = Math.min(gap, GEOM.bowlRadius - 0.004 - rad - r);
+      else if (o.kind === "cabinet") gap = Math.min(gap, outsideCabinet(env, o.name, x, y) - r);
     }
   }
   return gap;
+}
+
+/** Distance (m) from (x, y) to a cabinet's footprint, the drawer and its handle included as far as they are out. */
+function outsideCabinet(env: RobotEnv, name: string, x: number, y: number): number {
+  const c = env.bodyPos(name), m = env.bodyMat(name);
+  // into the cabinet's frame: its x axis (depth) is (m[0], m[3]) in the world
+  const dx = (x - c[0]) * m[0] + (y - c[1]) * m[3], dy = -(x - c[0]) * m[3] + (y - c[1]) * m[0];
+  const [hx, hy] = GEOM.cabinetHalf;
+  const front = hx + env.jointPos(drawerJoint(name)) + GEOM.handleStandoff + GEOM.handleRadius;
+  const ox = Math.max(dx - hx, -front - dx, 0), oy = Math.max(Math.abs(dy) - hy, 0);
+  return ox > 0 || oy > 0 ? Math.hypot(ox, oy) : -Math.min(hx - dx, front + dx, hy - Math.abs(dy));
 }
 
 /**

@@ -6,11 +6,21 @@ export type Predicate =
   | { type: "On"; obj: string; target: string }
   | { type: "In"; obj: string; target: string }
   | { type: "Lifted"; obj: string; height?: number }
+  | { type: "Open"; obj: string }
+  | { type: "Close"; obj: string }
   | { type: "Not"; pred: Predicate };
 
 export const On = (obj: string, target: string): Predicate => ({ type: "On", obj, target });
 export const In = (obj: string, target: string): Predicate => ({ type: "In", obj, target });
 export const Lifted = (obj: string, height = 0.06): Predicate => ({ type: "Lifted", obj, height });
+/** A cabinet's drawer pulled out at least `DRAWER_OPEN` / pushed in to within `DRAWER_CLOSED` (LIBERO's joint ranges). */
+export const Open = (obj: string): Predicate => ({ type: "Open", obj });
+export const Close = (obj: string): Predicate => ({ type: "Close", obj });
+export const DRAWER_OPEN = 0.1;
+export const DRAWER_CLOSED = 0.01;
+
+/** The slide joint of a cabinet's drawer. */
+export const drawerJoint = (cabinet: string): string => `${cabinet}_drawer_slide`;
 
 export function describe(p: Predicate): string {
   switch (p.type) {
@@ -18,7 +28,9 @@ export function describe(p: Predicate): string {
     case "In":
       return `${p.type}(${p.obj}, ${p.target})`;
     case "Lifted":
-      return `Lifted(${p.obj})`;
+    case "Open":
+    case "Close":
+      return `${p.type}(${p.obj})`;
     case "Not":
       return `Not(${describe(p.pred)})`;
   }
@@ -73,6 +85,10 @@ function evalOne(env: RobotEnv, p: Predicate, pairs: Int32Array): boolean {
       const ia = env.bodyId(p.obj);
       return a[2] > GEOM.tableTop + (p.height ?? 0.06) && touchesFingers(env, pairs, ia);
     }
+    case "Open":
+      return env.jointPos(drawerJoint(p.obj)) >= DRAWER_OPEN;
+    case "Close":
+      return env.jointPos(drawerJoint(p.obj)) <= DRAWER_CLOSED;
     case "Not":
       return !evalOne(env, p.pred, pairs);
   }

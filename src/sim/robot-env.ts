@@ -8,6 +8,8 @@ import { HOME_Q, type ObjectSpec, placeObjects, type Region, sceneXml } from "./
 export interface EnvTask {
   objects: readonly ObjectSpec[];
   regions?: Record<string, Region>;
+  /** Initial positions of articulations by joint name (a drawer that starts open); others start at 0. */
+  joints?: Record<string, number>;
 }
 
 export interface RobotEnvOptions {
@@ -131,6 +133,7 @@ export class RobotEnv {
       const q = yawQuat(places[i].yaw);
       qpos.set([places[i].x, places[i].y, 0.0005, ...q], adr);
     });
+    for (const [name, value] of Object.entries(task.joints ?? {})) qpos[m.jnt_qposadr[idOf(mj, m, OBJ.joint, name)]] = value;
     const ctrl = d.ctrl as Float64Array;
     for (let i = 0; i < ARM; i++) ctrl[i] = HOME_Q[i];
     ctrl[7] = ctrl[8] = 0.04;
@@ -272,6 +275,11 @@ export class RobotEnv {
       this.bodyIds.set(name, id);
     }
     return id;
+  }
+
+  /** Position of a one-dof joint (a drawer's slide, in metres pulled out). */
+  jointPos(name: string): number {
+    return (this.data.qpos as Float64Array)[this.model.jnt_qposadr[idOf(this.mj, this.model, OBJ.joint, name)]];
   }
 
   /** World position of a body's origin (object bases sit on their bottom face). */

@@ -50,7 +50,7 @@ export interface SimSceneTruth {
   objectQuats: Float64Array;
   /** "image" (front) and "wrist_image", the names the dataset episodes give the two cameras. */
   cameras: Record<string, SimCamera>;
-  plan: { op: "place" | "lift"; obj: string; target?: string; relation?: "on" | "in" }[];
+  plan: { op: "place" | "lift" | "open" | "close"; obj: string; target?: string; relation?: "on" | "in" }[];
   /** [steps × plan.length]: 1 where the plan step's goal predicate held. */
   planDone: Uint8Array;
 }
@@ -66,6 +66,8 @@ function objectShape(o: ObjectSpec): SimObjectShape {
       return { type: "cylinder", radius: GEOM.bowlRadius + 0.004, halfHeight: GEOM.bowlWallHalfHeight + 0.003 };
     case "basket":
       return { type: "box", half: [GEOM.basketHalf + 0.004, GEOM.basketHalf + 0.004, GEOM.basketWallHalfHeight + 0.003] };
+    case "cabinet":
+      return { type: "box", half: [...GEOM.cabinetHalf] };
   }
 }
 
@@ -80,7 +82,7 @@ function wristPose(env: RobotEnv): number[] {
 /** Which plan op a goal predicate belongs to: the k-th op of a plan maps to the k-th goal. */
 function planOf(plan: readonly PlanOp[], goal: readonly Predicate[]): SimSceneTruth["plan"] {
   return plan.map((p, k) => {
-    if (p.op === "lift") return { op: "lift", obj: p.obj };
+    if (p.op !== "place") return { op: p.op, obj: p.obj };
     const g = goal[k];
     return { op: "place", obj: p.obj, target: p.target, relation: g?.type === "In" ? "in" : "on" };
   });

@@ -2,7 +2,7 @@
 import { rng } from "../util/random.js";
 
 export type Rgb = readonly [number, number, number];
-export type ObjectKind = "block" | "plate" | "bowl" | "basket";
+export type ObjectKind = "block" | "plate" | "bowl" | "basket" | "cabinet";
 
 /** One movable object: every object is a free body so layouts are set through qpos without recompiling. */
 export interface ObjectSpec {
@@ -39,6 +39,11 @@ export function basket(name = "basket", colorName = "brown"): ObjectSpec {
   return { name, kind: "basket", colorName, rgb: colorOf(colorName) };
 }
 
+/** A low cabinet whose one drawer faces the robot (−x); the drawer slides on `${name}_drawer_slide`. */
+export function cabinet(name = "cabinet", colorName = "white"): ObjectSpec {
+  return { name, kind: "cabinet", colorName, rgb: colorOf(colorName) };
+}
+
 function colorOf(name: string): Rgb {
   const c = COLORS[name];
   if (!c) throw new Error(`unknown colour "${name}"; use one of ${Object.keys(COLORS).join(", ")}`);
@@ -55,6 +60,14 @@ export const GEOM = {
   basketHalf: 0.085,
   basketWallHalfHeight: 0.02,
   tableTop: 0,
+  /** Cabinet carcass half sizes (x depth, y width, z height) and wall thickness. */
+  cabinetHalf: [0.08, 0.1, 0.05] as const,
+  cabinetWall: 0.005,
+  /** Drawer travel (m) and where its handle bar sits: in front of the drawer face, at this height. */
+  drawerTravel: 0.14,
+  handleStandoff: 0.045,
+  handleHeight: 0.06,
+  handleRadius: 0.006,
   robotBase: [-0.52, 0, 0] as const,
 } as const;
 
@@ -69,6 +82,8 @@ export function footprint(kind: ObjectKind): number {
       return GEOM.bowlRadius + 0.01;
     case "basket":
       return GEOM.basketHalf * 1.3 + 0.01;
+    case "cabinet":
+      return Math.hypot(GEOM.cabinetHalf[0], GEOM.cabinetHalf[1]) + 0.01;
   }
 }
 
@@ -83,6 +98,8 @@ export function supportHeight(kind: ObjectKind): number {
       return 0.006;
     case "basket":
       return 0.006;
+    case "cabinet":
+      return 2 * GEOM.cabinetHalf[2];
   }
 }
 
@@ -97,6 +114,8 @@ export function rimHeight(kind: ObjectKind): number {
       return 2 * GEOM.bowlWallHalfHeight + 0.006;
     case "basket":
       return 2 * GEOM.basketWallHalfHeight + 0.006;
+    case "cabinet":
+      return 2 * GEOM.cabinetHalf[2];
   }
 }
 
@@ -145,7 +164,47 @@ function objectXml(o: ObjectSpec): string {
         0.4,
       );
     }
+    case "cabinet":
+      return cabinetXml(o, c);
   }
+}
+
+/**
+ * Cabinet: a heavy carcass open at the front (−x) and a drawer on a slide joint (positive = pulled out toward
+ * the robot) with a handle bar across its face, which the expert hooks with closed fingers.
+ */
+function cabinetXml(o: ObjectSpec, c: string): string {
+  const [hx, hy, hz] = GEOM.cabinetHalf;
+  const w = GEOM.cabinetWall / 2;
+  const g = (n: string, size: number[], pos: number[], rgba = c) => `<geom name="${o.name}_${n}" type="box" size="${v3(size)}" pos="${v3(pos)}" rgba="${rgba}" class="obj"/>`;
+  const carcass = [
+    g("top", [hx, hy, w], [0, 0, 2 * hz - w]),
+    g("bottom", [hx, hy, w], [0, 0, w]),
+    g("left", [hx, w, hz], [0, -hy + w, hz]),
+    g("right", [hx, w, hz], [0, hy - w, hz]),
+    g("back", [w, hy, hz], [hx - w, 0, hz]),
+  ];
+  // drawer box inside the carcass: 1 mm of play on each side so it slides without touching the walls
+  const dx = hx - 2 * w, dy = hy - 2 * w - 0.001, dz = hz - 2 * w - 0.001;
+  const face = rgba([o.rgb[0] * 0.8, o.rgb[1] * 0.8, o.rgb[2] * 0.8]);
+  const handle = 'rgba="0.25 0.25 0.28 1"';
+  const hxBar = -hx - GEOM.handleStandoff;
+  const zh = GEOM.handleHeight - hz; // the drawer body sits at the carcass's mid-height
+  const drawer = [
+    g("drawer_face", [w, dy, dz], [-hx + w, 0, 0], face),
+    g("drawer_bottom", [dx, dy, w], [0, 0, -dz + w], face),
+    g("drawer_left", [dx, w, dz * 0.7], [0, -dy + w, -dz * 0.3], face),
+    g("drawer_right", [dx, w, dz * 0.7], [0, dy - w, -dz * 0.3], face),
+    g("drawer_back", [w, dy, dz * 0.7], [dx - w, 0, -dz * 0.3], face),
+    `<geom name="${o.name}_handle" type="capsule" fromto="${v3([hxBar, -0.045, zh])} ${v3([hxBar, 0.045, zh])}" size="${f(GEOM.handleRadius)}" ${handle} class="obj"/>`,
+    `<geom type="box" size="${v3([GEOM.handleStandoff / 2, 0.004, 0.004])}" pos="${v3([-hx - GEOM.handleStandoff / 2, -0.04, zh])}" ${handle} class="obj"/>`,
+    `<geom type="box" size="${v3([GEOM.handleStandoff / 2, 0.004, 0.004])}" pos="${v3([-hx - GEOM.handleStandoff / 2, 0.04, zh])}" ${handle} class="obj"/>`,
+  ];
+  return (
+    `<body name="${o.name}" pos="0 0 -1"><freejoint name="${o.name}_free"/><inertial pos="0 0 ${f(hz)}" mass="8" diaginertia="0.05 0.05 0.05"/>${carcass.join("")}` +
+    `<body name="${o.name}_drawer" pos="0 0 ${f(hz)}"><joint name="${o.name}_drawer_slide" type="slide" axis="-1 0 0" range="0 ${f(GEOM.drawerTravel)}" damping="10" armature="0.05"/>` +
+    `<inertial pos="0 0 0" mass="0.3" diaginertia="1e-3 1e-3 1e-3"/>${drawer.join("")}</body></body>`
+  );
 }
 
 /** The Panda chain (menagerie body offsets, quaternions and joint ranges) dressed in capsules. */

@@ -1,7 +1,7 @@
 // LIBERO-like task suites as data (spatial/object/goal/long, 10 tasks × 50 seeded initial states) and CALVIN-style chains; follows shared/reference/simulation.md §4 and §7.
 import type { PlanOp } from "./expert.js";
-import { In, Lifted, On, type Predicate } from "./predicates.js";
-import { basket, block, bowl, COLORS, type ObjectSpec, plate, type Region } from "./scene.js";
+import { Close, drawerJoint, In, Lifted, On, Open, type Predicate } from "./predicates.js";
+import { basket, block, bowl, cabinet, COLORS, GEOM, type ObjectSpec, plate, type Region } from "./scene.js";
 import { rng } from "../util/random.js";
 
 export type SuiteName = "spatial" | "object" | "goal" | "long";
@@ -12,6 +12,8 @@ export interface Task {
   language: string;
   objects: ObjectSpec[];
   regions?: Record<string, Region>;
+  /** Articulations that do not start at 0 (a drawer that starts open), by joint name. */
+  joints?: Record<string, number>;
   goal: Predicate[];
   maxSteps: number;
   /** 50 fixed initial-state seeds (LIBERO's init-state list); the layout is `placeObjects(objects, seed, regions)`. */
@@ -88,26 +90,41 @@ function objectSuite(): Task[] {
   return out;
 }
 
-/** Goal: one scene (three blocks, plate, bowl, basket), ten different goals. */
+/**
+ * Goal: one scene (a cabinet with a drawer on the left, three blocks, plate, bowl, basket), ten different goals.
+ * The regions keep everything clear of the drawer's path (it comes out 14 cm toward the robot) and of the
+ * hand that works its handle; on the left the cabinet hides only that path from the front camera.
+ */
 function goalScene(): ObjectSpec[] {
-  return [basket(), plate(), bowl(), block("red"), block("blue"), block("green")];
+  return [cabinet(), basket(), plate(), bowl(), block("red"), block("blue"), block("green")];
 }
-const GOAL_REGIONS: Record<string, Region> = { basket: L(0.17, 0.24, -0.05, 0.1), plate: L(-0.26, -0.16), bowl: L(-0.04, 0.04, 0.06, 0.15) };
+const GOAL_REGIONS: Record<string, Region> = {
+  cabinet: L(-0.33, -0.3, 0.12, 0.15),
+  basket: L(0.2, 0.26, -0.05, 0.1),
+  plate: L(-0.12, -0.1, 0.0, 0.16),
+  bowl: L(-0.05, 0.05, -0.14, -0.06),
+  red_block: L(-0.17, -0.1),
+  blue_block: L(0.1, 0.26),
+  green_block: L(-0.17, 0.26, -0.14, -0.02),
+};
+const DRAWER_OUT = { [drawerJoint("cabinet")]: GEOM.drawerTravel };
+const openDrawer: PlanOp = { op: "open", obj: "cabinet" };
+const closeDrawer: PlanOp = { op: "close", obj: "cabinet" };
 
 function goalSuite(): Task[] {
-  const g: [string, Predicate[], PlanOp[]][] = [
+  const g: [string, Predicate[], PlanOp[], Record<string, number>?][] = [
     ["put the red block on the plate", [On("red_block", "plate")], [place("red_block", "plate")]],
     ["put the blue block in the bowl", [In("blue_block", "bowl")], [place("blue_block", "bowl")]],
     ["put the green block in the basket", [In("green_block", "basket")], [place("green_block", "basket")]],
     ["put the red block in the bowl", [In("red_block", "bowl")], [place("red_block", "bowl")]],
-    ["put the blue block on the plate", [On("blue_block", "plate")], [place("blue_block", "plate")]],
+    ["open the drawer of the cabinet", [Open("cabinet")], [openDrawer]],
     ["put the red block in the basket", [In("red_block", "basket")], [place("red_block", "basket")]],
     ["pick up the green block", [Lifted("green_block")], [{ op: "lift", obj: "green_block" }]],
     ["stack the red block on the blue block", [On("red_block", "blue_block")], [place("red_block", "blue_block")]],
-    ["put the green block on the plate", [On("green_block", "plate")], [place("green_block", "plate")]],
+    ["close the drawer of the cabinet", [Close("cabinet")], [closeDrawer], DRAWER_OUT],
     ["stack the blue block on the green block", [On("blue_block", "green_block")], [place("blue_block", "green_block")]],
   ];
-  return g.map(([language, goal, plan], i) => task("goal", i, { language, objects: goalScene(), regions: GOAL_REGIONS, goal, plan }));
+  return g.map(([language, goal, plan, joints], i) => task("goal", i, { language, objects: goalScene(), regions: GOAL_REGIONS, joints, goal, plan }));
 }
 
 /** Long: two-stage conjunctions (LIBERO-10 style). */
@@ -121,7 +138,7 @@ function longSuite(): Task[] {
     ["put the red block on the left plate and the blue block on the right plate", twoPlates(), plates, [On("red_block", "left_plate"), On("blue_block", "right_plate")], [place("red_block", "left_plate"), place("blue_block", "right_plate")]],
     ["put the green block on the left plate and the red block on the right plate", twoPlates(), plates, [On("green_block", "left_plate"), On("red_block", "right_plate")], [place("green_block", "left_plate"), place("red_block", "right_plate")]],
     ["stack the red block on the blue block and put the green block on the plate", goalScene(), GOAL_REGIONS, [On("red_block", "blue_block"), On("green_block", "plate")], [place("red_block", "blue_block"), place("green_block", "plate")]],
-    ["put both the blue block and the green block in the basket", goalScene(), GOAL_REGIONS, [In("blue_block", "basket"), In("green_block", "basket")], [place("blue_block", "basket"), place("green_block", "basket")]],
+    ["open the drawer of the cabinet and put the green block on the plate", goalScene(), GOAL_REGIONS, [Open("cabinet"), On("green_block", "plate")], [openDrawer, place("green_block", "plate")]],
     ["put the blue block in the bowl and the green block on the plate", goalScene(), GOAL_REGIONS, [In("blue_block", "bowl"), On("green_block", "plate")], [place("blue_block", "bowl"), place("green_block", "plate")]],
     ["put the blue block on the left plate and the green block on the right plate", twoPlates(), plates, [On("blue_block", "left_plate"), On("green_block", "right_plate")], [place("blue_block", "left_plate"), place("green_block", "right_plate")]],
     ["put the red block in the basket and stack the blue block on the green block", goalScene(), GOAL_REGIONS, [In("red_block", "basket"), On("blue_block", "green_block")], [place("red_block", "basket"), place("blue_block", "green_block")]],
@@ -163,13 +180,25 @@ export interface Chain {
 /**
  * A chain of five instructions sampled from the seed. Preconditions keep each subtask solvable: a block
  * is moved only onto a free plate or into the bowl when empty, or into the basket; never twice to one place.
+ * About one instruction in four opens the (closed) drawer or closes the (open) one, never twice in a row.
  */
 export function chain(seed: number, length = 5): Chain {
   const rand = rng(hash(`chain#${seed}`));
   const blocks = ["red", "blue", "green"];
   const where = new Map<string, string>(blocks.map((b) => [b, "table"]));
   const subtasks: Subtask[] = [];
+  let drawerOpen = false;
   for (let guard = 0; subtasks.length < length && guard < 200; guard++) {
+    if (rand() < 0.25) {
+      if (subtasks.at(-1)?.plan[0].op === (drawerOpen ? "open" : "close")) continue;
+      drawerOpen = !drawerOpen;
+      subtasks.push({
+        language: `${drawerOpen ? "open" : "close"} the drawer`,
+        goal: [drawerOpen ? Open("cabinet") : Close("cabinet")],
+        plan: [drawerOpen ? openDrawer : closeDrawer],
+      });
+      continue;
+    }
     const b = blocks[Math.floor(rand() * blocks.length)];
     const dest = ["plate", "bowl", "basket"][Math.floor(rand() * 3)];
     if (where.get(b) === dest) continue;

@@ -36,6 +36,7 @@ export function planStepWords(ep: Episode, p: PlanStep): string | null {
   const obj = phraseOf(ep.scene!, p.obj);
   if (!obj) return null;
   if (p.op === "lift") return `pick up the ${obj}`;
+  if (p.op === "open" || p.op === "close") return `${p.op} the drawer of the ${obj}`;
   const target = p.target ? phraseOf(ep.scene!, p.target) : null;
   return target ? `put the ${obj} ${p.relation ?? "on"} the ${target}` : null;
 }
@@ -118,7 +119,10 @@ export function reasoningMcq(o: ReasoningMcqOptions = {}): StepQuestions {
         const cm = Math.round(Math.hypot(c[0] - ee[0], c[1] - ee[1], c[2] - ee[2]) * 100);
         near = names[j] ? ` The ${names[j]} is ${cm} cm from the gripper.` : "";
       }
-      const why = ["it is at the object and must grasp it", "the object is in place and must be released", "it is holding the object", "it holds nothing and is not at an object to grasp"][correct];
+      const drawer = step?.op === "open" || step?.op === "close";
+      const why = drawer
+        ? ["closed fingers hook the drawer handle", "the drawer is done and the hand lets go", "closed fingers move the drawer handle", "it is not at the drawer handle yet"][correct]
+        : ["it is at the object and must grasp it", "the object is in place and must be released", "it is holding the object", "it holds nothing and is not at an object to grasp"][correct];
       return {
         question: "What should the gripper do now?",
         options,

@@ -1,7 +1,7 @@
 // Embedded simulator: scene compile, IK direction, predicates, expert per family, images, seeding, memory (shared/reference/simulation.md).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { block, compileXml, heapBytes, holds, In, loadMujoco, On, plate, RobotEnv, rollout, sceneXml, suite, suites, basket, bowl, chain, rolloutChain } from "../../../src/sim/index.js";
+import { block, compileXml, heapBytes, holds, In, loadMujoco, On, Open, plate, RobotEnv, rollout, sceneXml, suite, suites, basket, bowl, chain, rolloutChain } from "../../../src/sim/index.js";
 
 let env: RobotEnv;
 beforeAll(async () => {
@@ -106,16 +106,34 @@ describe("tasks and expert", () => {
       expect(ep.states.length).toBe(ep.steps * ep.stateDim);
     });
   }
+  it("opens and closes the cabinet's drawer, and Open/Close read its slide joint", () => {
+    const [open, close] = [suite("goal")[4], suite("goal")[8]];
+    expect([open.language, close.language]).toEqual(["open the drawer of the cabinet", "close the drawer of the cabinet"]);
+    env.reset(close.initSeeds[0], close);
+    expect(env.jointPos("cabinet_drawer_slide")).toBeCloseTo(0.14, 2);
+    expect([holds(env, [Open("cabinet")]), holds(env, close.goal)]).toEqual([true, false]);
+    const closed = rollout(env, close, close.initSeeds[0], undefined, { recordImages: false });
+    expect(closed.success).toBe(true);
+    expect(env.jointPos("cabinet_drawer_slide")).toBeLessThanOrEqual(0.01);
+    const opened = rollout(env, open, open.initSeeds[1], undefined, { recordImages: false });
+    expect(opened.success).toBe(true);
+    expect(env.jointPos("cabinet_drawer_slide")).toBeGreaterThanOrEqual(0.1);
+    // the recorded plan names the op, for the reasoning questions
+    expect(opened.scene.plan).toEqual([{ op: "open", obj: "cabinet" }]);
+  });
   it("runs a CALVIN-style chain of 5 instructions", () => {
     const c = chain(0);
     expect(c.subtasks.length).toBe(5);
     const r = rolloutChain(env, c, undefined, { recordImages: false });
     expect(r.completed).toBeGreaterThanOrEqual(1);
   });
-  it("completes chains whose subtasks start among blocks in a basket", () => {
-    // chain 2 takes a block back out of a basket holding two; chain 22 starts a subtask with the hand inside the basket
-    expect(chain(2).subtasks.map((s) => s.language).slice(0, 3)).toEqual(["put the blue block in the basket", "put the red block in the basket", "put the blue block in the bowl"]);
-    for (const seed of [2, 22]) expect(rolloutChain(env, chain(seed), undefined, { recordImages: false }).completed).toBe(5);
+  it("completes chains that work the drawer and take blocks back out of the basket", () => {
+    // chain 9 works the drawer right after releasing a block; 12 grasps a block beside the cabinet;
+    // 16 takes a block back out of the basket after closing the drawer
+    const languages = (seed: number) => chain(seed).subtasks.map((s) => s.language);
+    expect(languages(16)).toEqual(["open the drawer", "put the green block in the basket", "close the drawer", "put the blue block in the bowl", "place the green block on the plate"]);
+    expect(languages(9).slice(0, 2)).toEqual(["place the blue block on the plate", "open the drawer"]);
+    for (const seed of [9, 12, 16]) expect(rolloutChain(env, chain(seed), undefined, { recordImages: false }).completed, `chain ${seed}`).toBe(5);
   });
 });
 

@@ -33,6 +33,8 @@ async function checkBlocks(ep: Episode, camera: string, t: number): Promise<{ se
     const j = Math.floor(v.center.u), i = Math.floor(v.center.v);
     const px = Array.from(f.data.subarray(3 * (i * f.width + j), 3 * (i * f.width + j) + 3));
     const c = dominant[o.color];
+    // the projection knows no occlusion: in the wrist camera a finger pad (dark neutral grey) may hide the block
+    if (camera === "wrist_image" && Math.max(...px) < 60 && Math.max(...px) - Math.min(...px) < 8) continue;
     r.seen++;
     if ([0, 1, 2].every((k) => k === c || px[c] > px[k] + 20)) r.match++;
     else r.misses.push(`${camera} step ${t}: ${o.name} at (${j}, ${i}) is ${px}`);
@@ -56,8 +58,8 @@ describe("camera projection", () => {
         }
       }
     }
-    // The front camera sees every block unoccluded early in these episodes; in the wrist camera a
-    // finger can hide a block (the projection knows no occlusion), so most, not all, must match.
+    // The front camera sees every block unoccluded early in these episodes; in the wrist camera, pixels a
+    // finger hides are skipped above, and the gripper's other parts may still hide some, so most must match.
     expect(front.misses).toEqual([]);
     expect(front.seen).toBeGreaterThan(20);
     expect(wrist.seen).toBeGreaterThan(5);
