@@ -128,6 +128,29 @@ describe("reasoning MCQ", () => {
     }
   });
 
+  it("names a drawer step as the next subtask and asks no destination for it", async () => {
+    const d = constructedEpisode(4, "drawer").ep;
+    const scene = d.scene!;
+    scene.objects = [...scene.objects, { name: "cabinet", kind: "cabinet", color: "white", shape: { type: "box", half: [0.08, 0.1, 0.05] } }];
+    const n = scene.objects.length;
+    const pos = new Float64Array(4 * n * 3), quat = new Float64Array(4 * n * 4);
+    for (let t = 0; t < 4; t++) {
+      pos.set(scene.objectPositions.subarray(t * (n - 1) * 3, (t + 1) * (n - 1) * 3), t * n * 3);
+      pos.set([0.1, -0.3, 0], (t * n + n - 1) * 3);
+      quat.set(scene.objectQuats.subarray(t * (n - 1) * 4, (t + 1) * (n - 1) * 4), t * n * 4);
+      quat.set([1, 0, 0, 0], (t * n + n - 1) * 4);
+    }
+    scene.objectPositions = pos;
+    scene.objectQuats = quat;
+    scene.plan = [{ op: "open", obj: "cabinet" }, scene.plan![0]];
+    const keys = reasoningMcq({ perStep: 100 }).keys(d, 0, () => 0.5).map((k) => k.q);
+    expect(keys).not.toContain(MCQ_QUESTIONS.destination);
+    const s = await reasoningMcq({ seed: 3 }).build(d, 0, { q: MCQ_QUESTIONS.nextSubtask, a: -1, b: -1 }, image);
+    const question = (s.messages.find((m) => m.role === "user")!.content as { text?: string }[])[1].text!;
+    const { letter } = parse(s.messages[s.messages.length - 1].content as string);
+    expect(chosen(question, letter)).toBe("Open the drawer of the cabinet");
+  });
+
   it("is deterministic given the seed and asks nothing once the plan is done", async () => {
     const a = await text(g, 0, MCQ_QUESTIONS.destination);
     expect((await text(reasoningMcq({ seed: 3 }), 0, MCQ_QUESTIONS.destination)).question).toBe(a.question);
