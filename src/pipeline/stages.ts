@@ -3,8 +3,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { mixtureRecipe } from "../data/mixture/recipes.js";
-import { recordSimEpisodes } from "../data/record-sim.js";
-import { defaultWorkers } from "../eval/closed-loop/worker-pool.js";
+import { defaultRecordWorkers, recordSimEpisodes } from "../data/record-sim.js";
 import { loadEpisodes, resolveMixture } from "../data/sources/resolve.js";
 import { actionChunkAt } from "../data/sources/action-chunks.js";
 import { RL_SYSTEM_PROMPT, fastTokenPrompt } from "../data/sources/prompts.js";
@@ -33,7 +32,7 @@ export async function recordData(c: PipelineConfig, log: (line: string) => void)
   for (const suite of c.suites) {
     for (const [split, first, count] of [["train", 0, c.trainEpisodes], ["heldout", HELDOUT_FIRST_INDEX, c.heldoutEpisodes]] as const) {
       const out = join(c.out, "data", `${suite}-${split}`);
-      const r = await recordSimEpisodes({ out, suite: suite as SuiteName, indices: Array.from({ length: count }, (_, i) => first + i), imageSize: c.imageSize, workers: defaultWorkers() });
+      const r = await recordSimEpisodes({ out, suite: suite as SuiteName, indices: Array.from({ length: count }, (_, i) => first + i), imageSize: c.imageSize, workers: defaultRecordWorkers() });
       log(`data: ${out}: ${r.written} recorded, ${r.resumed} already there, ${r.failed} expert failures`);
       dirs[split].push(out);
     }

@@ -2,8 +2,7 @@
 // layout, with a progress bar; re-running the same command resumes where it stopped.
 import { SingleBar } from "cli-progress";
 import type { CommandModule } from "yargs";
-import { recordSimEpisodes } from "../../data/record-sim.js";
-import { defaultWorkers } from "../../eval/closed-loop/worker-pool.js";
+import { defaultRecordWorkers, recordSimEpisodes } from "../../data/record-sim.js";
 import type { SuiteName } from "../../sim/tasks.js";
 
 interface GenerateArgs {
@@ -27,7 +26,7 @@ const generate: CommandModule<object, GenerateArgs> = {
       .option("out", { type: "string", demandOption: true, describe: "dataset folder" })
       .option("image-size", { type: "number", default: 128, describe: "camera side in pixels (front and wrist)" })
       .option("keep-failures", { type: "boolean", default: false, describe: "also record episodes the expert failed" })
-      .option("workers", { type: "number", default: defaultWorkers(), describe: "worker threads running rollouts (1 = in this process); the dataset is the same for any count" }),
+      .option("workers", { type: "number", default: defaultRecordWorkers(), describe: "worker threads running rollouts (1 = in this process); the dataset is the same for any count" }),
   handler: async (a) => {
     if (!(Number.isInteger(a.episodes) && a.episodes > 0)) throw new Error("--episodes must be a positive integer");
     if (a.task !== undefined && !(Number.isInteger(a.task) && a.task >= 0 && a.task <= 9)) throw new Error(`--task must be a task index 0–9, got ${a.task}`);
