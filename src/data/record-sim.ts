@@ -9,6 +9,7 @@ import { Worker } from "node:worker_threads";
 import { LeRobotWriter } from "./lerobot/writer.js";
 import type { FromRecorder, ToRecorder } from "./record-sim-worker.js";
 import { simToEpisode } from "./sim-episode.js";
+import { workerScript } from "../eval/closed-loop/worker-pool.js";
 import { RobotEnv } from "../sim/robot-env.js";
 import { rollout, type Episode as SimEpisode } from "../sim/rollout.js";
 import { suite, type SuiteName } from "../sim/tasks.js";
@@ -78,13 +79,6 @@ export async function recordSimEpisodes(o: RecordOptions): Promise<RecordResult>
   return r;
 }
 
-/** The compiled build starts record-sim-worker.js; from TypeScript sources (vitest) a loader goes first. */
-function recorderScript(imageSize: number): { url: URL; workerData: unknown } {
-  const here = import.meta.url;
-  if (here.endsWith(".ts")) return { url: new URL("../eval/closed-loop/ts-worker.mjs", here), workerData: { entry: new URL("./record-sim-worker.ts", here).href, imageSize } };
-  return { url: new URL("./record-sim-worker.js", here), workerData: { imageSize } };
-}
-
 /**
  * Rollouts on `workers` threads, each sent the next index as it finishes one; episodes that arrive out
  * of order wait until every lower index is written (at most one per worker waits).
@@ -104,7 +98,7 @@ async function recordInWorkers(o: RecordOptions, todo: number[], workers: number
     }
   };
   const threads = Array.from({ length: workers }, (_, k) => {
-    const s = recorderScript(o.imageSize);
+    const s = workerScript(import.meta.url, "record-sim-worker", { imageSize: o.imageSize });
     const w = new Worker(s.url, { workerData: s.workerData, name: `roboalign-record-${k}` });
     return new Promise<void>((resolve, reject) => {
       const send = () => {

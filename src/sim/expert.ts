@@ -1,7 +1,7 @@
 // Scripted privileged expert: pick-and-place (approach, descend, close, lift, carry, lower, release, retreat) and the drawer skill; follows shared/reference/simulation.md §3.5.
 import { matMul, rotError, yawOf } from "./math.js";
 import { POS_SCALE, ROT_SCALE, type RobotEnv } from "./robot-env.js";
-import { blockCentre, dropPose, graspYaw } from "./grasp-planning.js";
+import { blockCentre, dropPose, graspYaw, nearestYaw } from "./grasp-planning.js";
 import { DRAWER_CLOSED, DRAWER_OPEN, drawerJoint } from "./predicates.js";
 import { GEOM, rimHeight, supportHeight } from "./scene.js";
 
@@ -14,6 +14,9 @@ export type PlanOp = { op: "place"; obj: string; target: string } | { op: "lift"
 type BlockOp = Exclude<PlanOp, { op: "open" | "close" }>;
 const isBlockOp = (op: PlanOp): op is BlockOp => op.op === "place" || op.op === "lift";
 type Phase = "above" | "descend" | "close" | "lift" | "carry" | "lower" | "open" | "retreat" | "hold" | "done";
+const PLACE_PHASES: readonly Phase[] = ["above", "descend", "close", "lift", "carry", "lower", "open", "retreat", "done"];
+const LIFT_PHASES: readonly Phase[] = ["above", "descend", "close", "lift", "hold"];
+const DRAWER_PHASES: readonly Phase[] = ["above", "descend", "carry", "retreat", "done"];
 
 const SAFE_Z = 0.17; // carry height above the table for the ee site
 const DOWN = [1, 0, 0, 0, -1, 0, 0, 0, -1]; // hand z pointing down, x along world x
@@ -142,7 +145,7 @@ export class ScriptedExpert {
         break;
     }
     this.command(env, a, goal, closed, 1);
-    if (next || this.phaseSteps > 60) this.advance(op);
+    if (next || this.phaseSteps > 60) this.advance(op.op === "place" ? PLACE_PHASES : LIFT_PHASES);
     return a;
   }
 
@@ -168,8 +171,7 @@ export class ScriptedExpert {
     const ax = [r[0], r[3]]; // the cabinet's +x (depth) axis in the world; the drawer comes out along −x
     // hand x along the cabinet's depth axis, so the closed pads (2.2 cm along the hand's x) fit the 3.3 cm gap
     // and the long hand stays clear of the carcass; the pads are symmetric, so either way round, whichever is nearer
-    const cur = yawOf(env.eeMat());
-    this.yaw = yawOf(r) + Math.PI * Math.round((cur - yawOf(r)) / Math.PI);
+    this.yaw = nearestYaw(yawOf(r), yawOf(env.eeMat()));
     const [hx] = GEOM.cabinetHalf;
     const barX = -hx - GEOM.handleStandoff; // bar centre along the cabinet's x, drawer closed
     const contactX = op === "open" ? barX + (GEOM.handleStandoff - GEOM.handleRadius) / 2 : barX - GEOM.handleRadius - 0.016;
@@ -210,15 +212,7 @@ export class ScriptedExpert {
     }
     // fingers close once the hand is up and away, so they do not take along a block just released below them
     this.command(env, a, goal, !(this.phase === "above" && ee[2] < CLEAR_Z - 0.01), speed);
-    if (next || this.phaseSteps > 80) {
-      const order: Phase[] = ["above", "descend", "carry", "retreat", "done"];
-      this.phase = order[order.indexOf(this.phase) + 1];
-      this.phaseSteps = 0;
-      if (this.phase === "done") {
-        this.opIndex++;
-        this.phase = "above";
-      }
-    }
+    if (next || this.phaseSteps > 80) this.advance(DRAWER_PHASES);
     return a;
   }
 
@@ -229,8 +223,8 @@ export class ScriptedExpert {
     this.phaseSteps = 0;
   }
 
-  private advance(op: BlockOp): void {
-    const order: Phase[] = op.op === "place" ? ["above", "descend", "close", "lift", "carry", "lower", "open", "retreat", "done"] : ["above", "descend", "close", "lift", "hold"];
+  /** Next phase of `order`; after "done", the next op starts from "above". */
+  private advance(order: readonly Phase[]): void {
     const i = order.indexOf(this.phase);
     this.phase = order[Math.min(order.length - 1, i + 1)];
     this.phaseSteps = 0;

@@ -14,6 +14,11 @@ const BASKET_SPOTS = [
   [0.024, -0.024],
 ] as const;
 
+/** The hand yaw along `axis` nearest `current`: the closed or open pads are symmetric under a half turn. */
+export function nearestYaw(axis: number, current: number): number {
+  return axis + Math.PI * Math.round((current - axis) / Math.PI);
+}
+
 /**
  * Grasp yaw: the block's yaw modulo 90° nearest the hand's, unless the fingers would land on a neighbour or a
  * container wall there and the other axis clears more.
@@ -21,9 +26,8 @@ const BASKET_SPOTS = [
 export function graspYaw(env: RobotEnv, name: string, failed: number | undefined): number {
   const cur = yawOf(env.eeMat());
   const by = yawOf(env.bodyMat(name));
-  // the two finger axes, each as the yaw nearest the hand's (the pads are symmetric under a half turn)
-  const nearest = (axis: number) => axis + Math.PI * Math.round((cur - axis) / Math.PI);
-  const [near, other] = [nearest(by), nearest(by + Math.PI / 2)].sort((a, b) => Math.abs(a - cur) - Math.abs(b - cur));
+  // the two finger axes, each as the yaw nearest the hand's
+  const [near, other] = [nearestYaw(by, cur), nearestYaw(by + Math.PI / 2, cur)].sort((a, b) => Math.abs(a - cur) - Math.abs(b - cur));
   if (failed !== undefined) {
     // a retry takes the axis farther from the one that failed
     const off = (a: number) => Math.abs(Math.sin(a - failed));

@@ -21,13 +21,13 @@ export function defaultWorkers(): number {
 }
 
 /**
- * The compiled build starts worker-entry.js beside this file. Running from TypeScript sources (vitest),
- * there is no .js beside it, so a small .mjs registers a TypeScript loader in the worker first.
+ * How to start the worker script `name` (without extension) that sits beside the module `from`
+ * (its import.meta.url), with `data` as its workerData. The compiled build starts `name.js`. Running from
+ * TypeScript sources (vitest) there is no .js, so ts-worker.mjs registers a TypeScript loader first.
  */
-function workerScript(): { url: URL; workerData?: unknown } {
-  const here = import.meta.url;
-  if (here.endsWith(".ts")) return { url: new URL("./ts-worker.mjs", here), workerData: { entry: new URL("./worker-entry.ts", here).href } };
-  return { url: new URL("./worker-entry.js", here) };
+export function workerScript(from: string, name: string, data: Record<string, unknown> = {}): { url: URL; workerData: Record<string, unknown> } {
+  if (from.endsWith(".ts")) return { url: new URL("./ts-worker.mjs", import.meta.url), workerData: { ...data, entry: new URL(`./${name}.ts`, from).href } };
+  return { url: new URL(`./${name}.js`, from), workerData: data };
 }
 
 /** One worker thread and the single request it may have in flight. */
@@ -37,7 +37,7 @@ class PoolWorker {
   private dead: Error | undefined;
 
   constructor(index: number) {
-    const s = workerScript();
+    const s = workerScript(import.meta.url, "worker-entry");
     this.worker = new Worker(s.url, { workerData: s.workerData, name: `roboalign-eval-${index}` });
     this.worker.on("message", (m: FromWorker) => {
       const p = this.pending;
